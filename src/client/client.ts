@@ -1,0 +1,218 @@
+/**
+ * The main-thread client. Its methods mirror `@qdrant/js-client-rest`'s QdrantClient — same
+ * names, same parameter objects, same defaults, same results — so code moves between the two.
+ * The engine runs in a module Web Worker reached through Comlink, or in-process where there is
+ * no Worker (extension service workers, Node) or when `{ worker: false }` is asked for.
+ */
+import * as Comlink from 'comlink';
+import { fromShape } from '../engine/errors';
+import type {
+  CollectionInfo,
+  CollectionsResponse,
+  CreateCollection,
+  PointId,
+  PointInsertOperations,
+  PointRequest,
+  PointsSelector,
+  PointsUpdateOperation,
+  QueryRequest,
+  QueryResponse,
+  Record_,
+  UpdateResult,
+  WriteParams,
+} from '../engine/types';
+import { createEngineHost, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
+import { packBatch, packQuery, packUpsert } from './pack';
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * Run the engine in a Web Worker (default: true where `Worker` exists). `false` runs it in
+   * this thread — for extension service workers, Node, or tests.
+   */
+  worker?: boolean;
+  /**
+   * Where data lives: `'indexeddb'` (default) persists every acknowledged write; `'memory'`
+   * keeps nothing and must be asked for explicitly.
+   */
+  persistence?: Persistence;
+  /** Fold the write log into chunks after this many batches (default 64). */
+  compactEvery?: number;
+}
+
+/** Read options the official client takes that have no effect on one node (accepted, ignored). */
+interface ReadParams {
+  consistency?: unknown;
+  timeout?: number;
+  shard_key?: unknown;
+}
+
+/** How the client reaches the engine: through Comlink to a worker, or directly. */
+interface Backend {
+  call(method: EngineMethod, args: unknown[], transfer?: ArrayBuffer[]): Promise<Outcome>;
+  close(): Promise<Outcome>;
+}
+
+/**
+ * Opens (creating if needed) the store `name`: one IndexedDB database holding any number of
+ * collections. Resolves once the data is loaded and searchable.
+ */
+export async function openStore(name: string, options: OpenStoreOptions = {}): Promise<VecliteClient> {
+  if (typeof name !== 'string' || name.length === 0) throw new TypeError('openStore needs a non-empty store name');
+  const useWorker = options.worker ?? typeof Worker !== 'undefined';
+  const hostOptions = { persistence: options.persistence ?? 'indexeddb', compactEvery: options.compactEvery };
+  let backend: Backend;
+  let terminate = (): void => {};
+  if (useWorker) {
+    if (typeof Worker === 'undefined') throw new Error('Web Workers are not available here: open the store with { worker: false }');
+    const worker = new Worker(new URL('../worker.ts', import.meta.url), { type: 'module', name: `veclite:${name}` });
+    const remote = Comlink.wrap<EngineHost>(worker);
+    terminate = () => {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    };
+    backend = {
+      call: (method, args, transfer = []) => remote.call(method, transfer.length ? Comlink.transfer(args, transfer) : args),
+      close: () => remote.close(),
+    };
+    const opened = await remote.open(name, hostOptions).catch((error: unknown) => {
+      terminate();
+      throw error;
+    });
+    if (!opened.ok) {
+      terminate();
+      throw fromShape(opened.error);
+    }
+  } else {
+    const host = createEngineHost();
+    backend = { call: (method, args) => host.call(method, args), close: () => host.close() };
+    const opened = await host.open(name, hostOptions);
+    if (!opened.ok) throw fromShape(opened.error);
+  }
+  return new VecliteClient(name, backend, useWorker, terminate);
+}
+
+/** A store: the QdrantClient methods veclite supports, plus store-level helpers. */
+export class VecliteClient {
+  /** The store name given to {@link openStore}. */
+  readonly storeName: string;
+  /** Whether the engine runs in a Web Worker. */
+  readonly inWorker: boolean;
+  private readonly backend: Backend;
+  private readonly terminate: () => void;
+  private closed = false;
+
+  /** Use {@link openStore}. */
+  constructor(storeName: string, backend: Backend, inWorker: boolean, terminate: () => void) {
+    this.storeName = storeName;
+    this.backend = backend;
+    this.inWorker = inWorker;
+    this.terminate = terminate;
+  }
+
+  private async call<T>(method: EngineMethod, args: unknown[], transfer?: ArrayBuffer[]): Promise<T> {
+    if (this.closed) throw new Error(`the store "${this.storeName}" is closed`);
+    const outcome = await this.backend.call(method, args, transfer);
+    if (!outcome.ok) throw fromShape(outcome.error);
+    return outcome.value as T;
+  }
+
+  /** `PUT /collections/{name}`: creates a collection. Resolves `true`; 409 if the name exists. */
+  createCollection(collection_name: string, { timeout: _timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
+    return this.call('createCollection', [collection_name, config]);
+  }
+
+  /** `GET /collections/{name}`: the collection's info (points count, config, …). */
+  getCollection(collection_name: string): Promise<CollectionInfo> {
+    return this.call('getCollection', [collection_name]);
+  }
+
+  /** `GET /collections`: the names of all collections. */
+  getCollections(): Promise<CollectionsResponse> {
+    return this.call('getCollections', []);
+  }
+
+  /** `GET /collections/{name}/exists` */
+  collectionExists(collection_name: string): Promise<{ exists: boolean }> {
+    return this.call('collectionExists', [collection_name]);
+  }
+
+  /** `DELETE /collections/{name}`: `true` if it existed, `false` if not. */
+  deleteCollection(collection_name: string, _args: { timeout?: number } = {}): Promise<boolean> {
+    return this.call('deleteCollection', [collection_name]);
+  }
+
+  /**
+   * `PUT /collections/{name}/points`: inserts or replaces whole points, from `points` or from a
+   * columnar `batch`. `wait` defaults to true (as in the official client): the result comes once
+   * the write is durable in IndexedDB; with `wait: false` it comes once applied in memory.
+   */
+  upsert(collection_name: string, { wait = true, ordering, timeout, ...operations }: WriteParams & PointInsertOperations): Promise<UpdateResult> {
+    const { body, transfer } = this.inWorker ? packUpsert(operations) : { body: operations, transfer: [] };
+    return this.call('upsert', [collection_name, body, { wait, ordering, timeout }], transfer);
+  }
+
+  /** `POST /collections/{name}/points`: points by id, in the order asked (payload included by default). */
+  retrieve(
+    collection_name: string,
+    { shard_key: _s, ids, with_payload = true, with_vector, consistency: _c, timeout: _t }: PointRequest & ReadParams,
+  ): Promise<Record_[]> {
+    return this.call('retrieve', [collection_name, { ids, with_payload, with_vector }]);
+  }
+
+  /** `GET /collections/{name}/points/{id}`: one point with its payload and vectors; 404 if missing. */
+  getPoint(collection_name: string, id: PointId): Promise<Record_> {
+    return this.call('getPoint', [collection_name, id]);
+  }
+
+  /** `POST /collections/{name}/points/delete`: deletes points by id; unknown ids are ignored. */
+  delete(collection_name: string, { wait, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
+    return this.call('delete', [collection_name, selector, { wait, ordering, timeout }]);
+  }
+
+  /** `POST /collections/{name}/points/query`: nearest neighbours of a vector or a stored point. */
+  query(collection_name: string, { consistency: _c, timeout: _t, shard_key: _s, ...request }: QueryRequest & ReadParams = {}): Promise<QueryResponse> {
+    const { body, transfer } = this.inWorker ? packQuery(request) : { body: request, transfer: [] };
+    return this.call('query', [collection_name, body], transfer);
+  }
+
+  /**
+   * `POST /collections/{name}/points/batch`: several operations, applied in order — and
+   * atomically: if one fails, none is applied (Qdrant keeps the ones before the failure).
+   */
+  batchUpdate(
+    collection_name: string,
+    { wait = true, ordering, timeout, ...request }: WriteParams & { operations: PointsUpdateOperation[] },
+  ): Promise<UpdateResult[]> {
+    const { body, transfer } = this.inWorker ? packBatch(request) : { body: request, transfer: [] };
+    return this.call('batchUpdate', [collection_name, body, { wait, ordering, timeout }], transfer);
+  }
+
+  /** Folds the write log into chunked segments now (it also happens on its own every `compactEvery` writes). */
+  compact(): Promise<void> {
+    return this.call('compact', []);
+  }
+
+  /** Resolves when every write issued so far (including `wait: false` ones) is durable. */
+  flush(): Promise<void> {
+    return this.call('flush', []);
+  }
+
+  /** Which kernel build (relaxed SIMD or SIMD) and storage backend the store runs on. */
+  async describe(): Promise<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence; chunkSlots: number; worker: boolean }> {
+    const info = await this.call<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence; chunkSlots: number }>('describe', []);
+    return { ...info, worker: this.inWorker };
+  }
+
+  /** Makes pending writes durable, folds the log and stops the worker. The client is unusable afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      const outcome = await this.backend.close();
+      if (!outcome.ok) throw fromShape(outcome.error);
+    } finally {
+      this.terminate();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The engine's side of the client boundary: opens kernels, storage and engine, and answers
+ * calls with plain-data outcomes (errors as `{status, message}`), so the same protocol works
+ * through Comlink from a worker and directly in-process.
+ */
+import { Engine } from '../engine/engine';
+import { asQdrantError, type ErrorShape } from '../engine/errors';
+import { openIndexedDbStorage } from '../storage/indexeddb';
+import { memoryStorage } from '../storage/memory';
+import type { Storage } from '../storage/types';
+import { loadKernels } from '../wasm/kernels';
+
+/** How a store persists its data. */
+export type Persistence = 'indexeddb' | 'memory';
+
+/** What the host needs to open a store. */
+export interface HostOpenOptions {
+  persistence: Persistence;
+  /** Fold the log into chunks after this many log records. */
+  compactEvery?: number;
+}
+
+/** The engine methods a client may call (anything else is refused, whatever a message says). */
+export const ENGINE_METHODS = [
+  'createCollection',
+  'getCollection',
+  'getCollections',
+  'collectionExists',
+  'deleteCollection',
+  'upsert',
+  'delete',
+  'batchUpdate',
+  'retrieve',
+  'getPoint',
+  'query',
+  'compact',
+  'flush',
+  'describe',
+] as const;
+
+/** One of {@link ENGINE_METHODS}. */
+export type EngineMethod = (typeof ENGINE_METHODS)[number];
+
+/** The result of a call: a value, or a Qdrant-shaped error as plain data. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: ErrorShape };
+
+/** What the worker exposes through Comlink. */
+export interface EngineHost {
+  /** Opens the store; must be called once before `call`. */
+  open(name: string, options: HostOpenOptions): Promise<Outcome>;
+  /** Calls an engine method with its arguments. */
+  call(method: EngineMethod, args: unknown[]): Promise<Outcome>;
+  /** Flushes pending writes, folds the log and closes storage. */
+  close(): Promise<Outcome>;
+}
+
+/** Creates a host; the engine is opened by `open`. */
+export function createEngineHost(): EngineHost {
+  let engine: Engine | undefined;
+  const run = async (work: () => Promise<unknown>): Promise<Outcome> => {
+    try {
+      return { ok: true, value: await work() };
+    } catch (error) {
+      return { ok: false, error: asQdrantError(error).toShape() };
+    }
+  };
+  return {
+    open: (name, options) =>
+      run(async () => {
+        if (engine) throw new Error('the store is already open');
+        const [kernels, storage] = await Promise.all([loadKernels(), openStorage(name, options.persistence)]);
+        engine = await Engine.open({ kernels, storage, compactEvery: options.compactEvery });
+      }),
+    call: (method, args) =>
+      run(async () => {
+        if (!engine) throw new Error('the store is not open');
+        if (!(ENGINE_METHODS as readonly string[]).includes(method)) throw new Error(`unknown method ${String(method)}`);
+        const fn = engine[method] as (...a: unknown[]) => Promise<unknown>;
+        return fn.apply(engine, args);
+      }),
+    close: () =>
+      run(async () => {
+        const open = engine;
+        engine = undefined;
+        await open?.close();
+      }),
+  };
+}
+
+function openStorage(name: string, persistence: Persistence): Promise<Storage> {
+  if (persistence === 'memory') return Promise.resolve(memoryStorage());
+  if (typeof indexedDB === 'undefined') {
+    throw new Error(
+      "IndexedDB is not available here: in Node load 'fake-indexeddb/auto' first, or open the store with { persistence: 'memory' } to keep nothing",
+    );
+  }
+  return openIndexedDbStorage(name);
+}

@@ -1,0 +1,159 @@
+/**
+ * Collection configuration: parsing `PUT /collections/{name}` bodies and describing a
+ * collection the way `GET /collections/{name}` does (API.md §4). Only `vectors` and
+ * `metadata` change behaviour; the other sections are stored and echoed back.
+ */
+import { formatError, pathValidationError, validationError } from './errors';
+import { copyPayload, expectObject, invalidType, isObject, type JsonObject } from './json';
+import type { CollectionInfo, Distance } from './types';
+
+/** Name Qdrant gives the unnamed vector internally. */
+export const UNNAMED = '';
+
+/** Largest vector size Qdrant accepts. */
+export const MAX_VECTOR_SIZE = 65536;
+
+const DISTANCES: readonly Distance[] = ['Cosine', 'Euclid', 'Dot', 'Manhattan'];
+
+/** One vector space as configured. */
+export interface VectorSpaceConfig {
+  size: number;
+  distance: Distance;
+  /** The params object as given (extra fields echoed back). */
+  params: JsonObject;
+}
+
+/** A collection's configuration, parsed. */
+export interface CollectionConfig {
+  /** `true` when `vectors` was one unnamed `{size, distance}`. */
+  unnamed: boolean;
+  /** Vector spaces by name (`""` for the unnamed one). */
+  vectors: Map<string, VectorSpaceConfig>;
+  /** Every other section of the create body, echoed back by getCollection. */
+  extra: JsonObject;
+  metadata?: JsonObject;
+}
+
+/** The persisted form of a config (plain data, no Map). */
+export interface StoredConfig {
+  unnamed: boolean;
+  vectors: [string, VectorSpaceConfig][];
+  extra: JsonObject;
+  metadata?: JsonObject;
+}
+
+/** Checks a collection name for creation (API.md §4: 1–255 chars, none of `< > : " / \ | ? *` or NUL/U+001F). */
+export function checkNewCollectionName(name: unknown): string {
+  if (typeof name !== 'string') throw pathValidationError(`collection_name: expected a string`);
+  if (name.length < 1 || name.length > 255) {
+    throw pathValidationError(`collection_name: length must be between 1 and 255`);
+  }
+  if (/[<>:"/\\|?*\u0000\u001f]/.test(name)) {
+    throw pathValidationError(`collection_name: collection name cannot contain "<>:\\"/\\\\|?*\\0\\u{1F}" chars`);
+  }
+  return name;
+}
+
+/** Parses and validates a create-collection body. */
+export function parseCreateCollection(body: unknown): CollectionConfig {
+  const input = body === undefined || body === null ? {} : expectObject(body, 'body');
+  const vectors = new Map<string, VectorSpaceConfig>();
+  let unnamed = false;
+  const raw = input.vectors;
+  if (raw !== undefined && raw !== null) {
+    const obj = expectObject(raw, 'vectors');
+    if ('size' in obj || 'distance' in obj) {
+      unnamed = true;
+      vectors.set(UNNAMED, parseVectorParams(obj, 'vectors'));
+    } else {
+      for (const name of Object.keys(obj)) vectors.set(name, parseVectorParams(obj[name], `vectors.${name}`));
+    }
+  }
+  const extra: JsonObject = {};
+  for (const key of Object.keys(input)) {
+    if (key === 'vectors' || key === 'metadata' || key === 'timeout') continue;
+    if (input[key] === undefined) continue;
+    Object.defineProperty(extra, key, { value: input[key], enumerable: true, writable: true, configurable: true });
+  }
+  const config: CollectionConfig = { unnamed, vectors, extra: copyPayload(extra, 'body') };
+  if (input.metadata !== undefined && input.metadata !== null) config.metadata = copyPayload(input.metadata, 'metadata');
+  return config;
+}
+
+function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
+  const obj = expectObject(value, path);
+  if (obj.size === undefined) throw formatError(`${path}: missing field \`size\``);
+  if (obj.distance === undefined) throw formatError(`${path}: missing field \`distance\``);
+  const size = obj.size;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) invalidType(`${path}.size`, size, 'u64');
+  if (size < 1 || size > MAX_VECTOR_SIZE) {
+    throw validationError(`${path}.size`, `value ${size} invalid, must be from 1 to ${MAX_VECTOR_SIZE}`);
+  }
+  const distance = obj.distance;
+  if (typeof distance !== 'string' || !DISTANCES.includes(distance as Distance)) {
+    throw formatError(
+      `${path}.distance: unknown variant \`${String(distance)}\`, expected one of ${DISTANCES.map((d) => `\`${d}\``).join(', ')}`,
+    );
+  }
+  return { size, distance: distance as Distance, params: copyPayload(obj, path) };
+}
+
+/** The persisted form of a config. */
+export function storeConfig(config: CollectionConfig): StoredConfig {
+  return { unnamed: config.unnamed, vectors: [...config.vectors], extra: config.extra, metadata: config.metadata };
+}
+
+/** Rebuilds a config from its persisted form. */
+export function loadConfig(stored: StoredConfig): CollectionConfig {
+  return { unnamed: stored.unnamed, vectors: new Map(stored.vectors), extra: stored.extra, metadata: stored.metadata };
+}
+
+/** `config.params.vectors` as Qdrant echoes it: the unnamed params object, or a map of named ones. */
+function vectorsParams(config: CollectionConfig): JsonObject {
+  if (config.unnamed) return { ...config.vectors.get(UNNAMED)!.params };
+  const out: JsonObject = {};
+  for (const [name, space] of config.vectors) {
+    Object.defineProperty(out, name, { value: { ...space.params }, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Builds `CollectionInfo` (API.md §4.2) with Qdrant's server defaults for the sections veclite does not use. */
+export function describeCollection(config: CollectionConfig, pointsCount: number): CollectionInfo {
+  const extra = config.extra;
+  const section = (key: string): JsonObject => (isObject(extra[key]) ? (extra[key] as JsonObject) : {});
+  const info: CollectionInfo = {
+    status: 'green',
+    optimizer_status: 'ok',
+    indexed_vectors_count: 0,
+    points_count: pointsCount,
+    segments_count: 1,
+    config: {
+      params: {
+        vectors: vectorsParams(config),
+        shard_number: extra.shard_number ?? 1,
+        replication_factor: extra.replication_factor ?? 1,
+        write_consistency_factor: extra.write_consistency_factor ?? 1,
+        on_disk_payload: extra.on_disk_payload ?? true,
+        ...(extra.sparse_vectors !== undefined ? { sparse_vectors: extra.sparse_vectors } : {}),
+      },
+      hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false, ...section('hnsw_config') },
+      optimizer_config: {
+        deleted_threshold: 0.2,
+        vacuum_min_vector_number: 1000,
+        default_segment_number: 0,
+        max_segment_size: null,
+        memmap_threshold: null,
+        indexing_threshold: 10000,
+        flush_interval_sec: 5,
+        max_optimization_threads: null,
+        ...section('optimizers_config'),
+      },
+      wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0, ...section('wal_config') },
+      quantization_config: extra.quantization_config ?? null,
+    },
+    payload_schema: {},
+  };
+  if (config.metadata) info.config.metadata = config.metadata;
+  return info;
+}

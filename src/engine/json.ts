@@ -1,0 +1,103 @@
+/**
+ * Checks on request bodies, with Qdrant's error kinds: a value of the wrong type is a 400
+ * `Format error in JSON body`, a well-typed value that breaks a rule is a 422. Payloads are
+ * copied as JSON so stored state never aliases caller objects and `__proto__` stays a plain key.
+ */
+import { formatError } from './errors';
+
+/** JSON object type. */
+export type JsonObject = Record<string, unknown>;
+
+/** Deepest payload nesting accepted (deeper input is rejected, not recursed into without end). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a value is a non-null, non-array object. */
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** A short description of a value's JSON type, for messages. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) return 'sequence';
+  if (typeof value === 'object') return 'map';
+  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `integer \`${value}\`` : `floating point \`${value}\``;
+  return typeof value;
+}
+
+/** Throws a 400 for a value of the wrong type at `path`. */
+export function invalidType(path: string, value: unknown, expected: string): never {
+  throw formatError(`${path}: invalid type: ${typeName(value)}, expected ${expected}`);
+}
+
+/** Requires an object. */
+export function expectObject(value: unknown, path: string): JsonObject {
+  if (!isObject(value)) invalidType(path, value, 'a map');
+  return value;
+}
+
+/** Requires an array. */
+export function expectArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) invalidType(path, value, 'a sequence');
+  return value;
+}
+
+/** Reads an optional boolean (null counts as missing). */
+export function optionalBoolean(value: unknown, path: string, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') invalidType(path, value, 'a boolean');
+  return value;
+}
+
+/** Reads an optional non-negative integer (null counts as missing). */
+export function optionalUint(value: unknown, path: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) invalidType(path, value, 'usize');
+  return value;
+}
+
+/** Reads an optional finite number (null counts as missing). */
+export function optionalNumber(value: unknown, path: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalidType(path, value, 'f32');
+  return value;
+}
+
+/** Copies a payload object as JSON: only JSON types, finite numbers, bounded depth, own `__proto__` keys kept as data. */
+export function copyPayload(value: unknown, path: string): JsonObject {
+  if (!isObject(value)) invalidType(path, value, 'a map');
+  return copyJson(value, path, 0) as JsonObject;
+}
+
+function copyJson(value: unknown, path: string, depth: number): unknown {
+  if (depth > MAX_JSON_DEPTH) throw formatError(`${path}: recursion limit exceeded (more than ${MAX_JSON_DEPTH} levels)`);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) invalidType(path, value, 'a finite number');
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => copyJson(item, `${path}[${i}]`, depth + 1));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) !== null && !isPlainPrototype(value)) {
+    invalidType(path, value, 'a JSON value');
+  }
+  if (typeof value === 'object') {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value as object)) {
+      // defineProperty keeps a "__proto__" key as an own data property instead of replacing the prototype.
+      Object.defineProperty(out, key, {
+        value: copyJson((value as JsonObject)[key], `${path}.${key}`, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return invalidType(path, value, 'a JSON value');
+}
+
+function isPlainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}

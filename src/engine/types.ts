@@ -1,0 +1,148 @@
+/**
+ * The wire types: request and response bodies as Qdrant's REST API defines them
+ * (../shared/qdrant/openapi.json), written as TypeScript. Field names are Qdrant's, so code
+ * moves between veclite and `@qdrant/js-client-rest` unchanged.
+ */
+import type { PointId } from './ids';
+
+export type { PointId } from './ids';
+
+/** Distance functions a vector space can use. */
+export type Distance = 'Cosine' | 'Dot' | 'Euclid' | 'Manhattan';
+
+/** One dense vector space of a collection. */
+export interface VectorParams {
+  size: number;
+  distance: Distance;
+  [other: string]: unknown;
+}
+
+/** `vectors` of a collection: one unnamed space, or named spaces. */
+export type VectorsConfig = VectorParams | Record<string, VectorParams>;
+
+/** A dense vector as users send it. Float32Array is accepted too (it is what crosses the worker boundary). */
+export type DenseVector = number[] | Float32Array;
+
+/** `vector` of a point: unnamed dense, or named dense vectors. */
+export type VectorStruct = DenseVector | Record<string, DenseVector>;
+
+/** Arbitrary JSON payload. */
+export type Payload = Record<string, unknown>;
+
+/** Body of `PUT /collections/{name}`. Fields other than `vectors` and `metadata` are stored and echoed back. */
+export interface CreateCollection {
+  vectors?: VectorsConfig;
+  metadata?: Record<string, unknown> | null;
+  [other: string]: unknown;
+}
+
+/** A point in the list form of an upsert. */
+export interface PointStruct {
+  id: PointId;
+  vector: VectorStruct;
+  payload?: Payload | null;
+}
+
+/** The columnar form of an upsert. */
+export interface Batch {
+  ids: PointId[];
+  vectors: DenseVector[] | Record<string, DenseVector[]>;
+  payloads?: (Payload | null)[] | null;
+}
+
+/** Query parameters every write takes (API.md §1.3). */
+export interface WriteParams {
+  wait?: boolean;
+  ordering?: 'weak' | 'medium' | 'strong';
+  timeout?: number;
+}
+
+/** `PointInsertOperations`: the body of `PUT /points`. */
+export type PointInsertOperations = { points: PointStruct[] } | { batch: Batch };
+
+/** `PointsSelector`: the body of `POST /points/delete`. */
+export type PointsSelector = { points: PointId[] } | { filter: Record<string, unknown> };
+
+/** One operation of `POST /points/batch`. */
+export type PointsUpdateOperation = { upsert: PointInsertOperations } | { delete: PointsSelector };
+
+/** `UpdateResult` (API.md §1.4). */
+export interface UpdateResult {
+  operation_id?: number;
+  status: 'acknowledged' | 'completed' | 'wait_timeout';
+}
+
+/** What a read returns of the payload. */
+export type WithPayloadInterface = boolean | string[] | { include: string[] } | { exclude: string[] };
+
+/** What a read returns of the vectors. */
+export type WithVector = boolean | string[];
+
+/** Body of `POST /points` (retrieve). */
+export interface PointRequest {
+  ids: PointId[];
+  with_payload?: WithPayloadInterface;
+  with_vector?: WithVector;
+}
+
+/** A point as reads return it. Keys that were not asked for are left out. */
+export interface Record_ {
+  id: PointId;
+  payload?: Payload;
+  vector?: number[] | Record<string, number[]>;
+}
+
+/** A search hit. */
+export interface ScoredPoint extends Record_ {
+  version: number;
+  score: number;
+}
+
+/** `SearchParams` (accepted; `exact` is honoured by construction: the flat index is exact). */
+export interface SearchParams {
+  hnsw_ef?: number;
+  exact?: boolean;
+  [other: string]: unknown;
+}
+
+/** Body of `POST /points/query`. */
+export interface QueryRequest {
+  query?: DenseVector | PointId | { nearest: DenseVector | PointId };
+  using?: string;
+  filter?: Record<string, unknown>;
+  params?: SearchParams;
+  score_threshold?: number;
+  limit?: number;
+  offset?: number;
+  with_payload?: WithPayloadInterface;
+  with_vector?: WithVector;
+}
+
+/** Result of `POST /points/query`. */
+export interface QueryResponse {
+  points: ScoredPoint[];
+}
+
+/** `CollectionInfo` (API.md §4.2). */
+export interface CollectionInfo {
+  status: 'green' | 'yellow' | 'grey' | 'red';
+  optimizer_status: 'ok' | { error: string };
+  indexed_vectors_count: number;
+  points_count: number;
+  segments_count: number;
+  config: {
+    params: Record<string, unknown>;
+    hnsw_config: Record<string, unknown>;
+    optimizer_config: Record<string, unknown>;
+    wal_config: Record<string, unknown>;
+    quantization_config: unknown;
+    metadata?: Record<string, unknown>;
+    [other: string]: unknown;
+  };
+  payload_schema: Record<string, unknown>;
+}
+
+/** Result of `GET /collections`. */
+export interface CollectionsResponse {
+  collections: { name: string }[];
+}

@@ -1,0 +1,14 @@
+/**
+ * veclite: a vector store for the browser with Qdrant's data model and API, SIMD WebAssembly
+ * kernels in a Web Worker, and IndexedDB persistence.
+ *
+ * ```ts
+ * import { openStore } from 'veclite';
+ * const store = await openStore('my-app');
+ * await store.createCollection('docs', { vectors: { size: 384, distance: 'Cosine' } });
+ * ```
+ */
+export { openStore, VecliteClient, type OpenStoreOptions } from './client/client';
+export type { Persistence } from './client/host';
+export { QdrantError, type ErrorShape } from './engine/errors';
+export type * from './engine/types';

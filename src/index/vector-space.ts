@@ -1,0 +1,150 @@
+/**
+ * One dense vector space of a collection (one named vector): an f32 arena in WASM memory
+ * addressed by slot, plus a bitset of the slots that hold a vector. Freed slots keep stale
+ * numbers but lose their bit, so every scan ignores them.
+ */
+import type { Kernels, MetricCode } from '../wasm/kernels';
+import { Metric } from '../wasm/kernels';
+import type { Distance } from '../engine/types';
+
+/** Slots per persisted chunk; also the arena's growth granularity. */
+export const CHUNK_SLOTS = 1024;
+
+/** Maps Qdrant's distance names to kernel metric codes. */
+export function metricOf(distance: Distance): MetricCode {
+  return Metric[distance];
+}
+
+/** The vectors of one chunk, copied out of WASM memory for persistence. */
+export interface VectorChunk {
+  /** CHUNK_SLOTS × dim numbers; slots without a vector hold zeros. */
+  data: Float32Array;
+  /** CHUNK_SLOTS / 32 words; bit s set ⇔ slot (chunk × CHUNK_SLOTS + s) has a vector. */
+  present: Uint32Array;
+}
+
+/** A growable f32 arena with a presence bitset, both in WASM memory. */
+export class VectorSpace {
+  readonly dim: number;
+  readonly distance: Distance;
+  readonly metric: MetricCode;
+  /** The WASM kernels and heap this space lives in. */
+  readonly kernels: Kernels;
+  private capacity = 0;
+  private dataPtr = 0;
+  private presentPtr = 0;
+  private liveCount = 0;
+
+  /** Creates an empty space; memory is taken on the first write. */
+  constructor(kernels: Kernels, dim: number, distance: Distance) {
+    this.kernels = kernels;
+    this.dim = dim;
+    this.distance = distance;
+    this.metric = metricOf(distance);
+  }
+
+  /** Number of slots the arena can hold without growing. */
+  get slotCapacity(): number {
+    return this.capacity;
+  }
+
+  /** Number of slots that hold a vector. */
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** Byte offset of the arena (row 0) in WASM memory. */
+  get basePointer(): number {
+    return this.dataPtr;
+  }
+
+  /** Byte offset of the presence bitset in WASM memory. */
+  get presencePointer(): number {
+    return this.presentPtr;
+  }
+
+  /** Grows the arena (by doubling, in whole chunks) so that `slots` slots fit. */
+  ensureCapacity(slots: number): void {
+    if (slots <= this.capacity) return;
+    let next = Math.max(this.capacity, CHUNK_SLOTS);
+    while (next < slots) next *= 2;
+    const heap = this.kernels.heap;
+    const oldWords = this.capacity / 32;
+    this.dataPtr = this.dataPtr ? heap.realloc(this.dataPtr, next * this.dim * 4) : heap.alloc(next * this.dim * 4);
+    this.presentPtr = this.presentPtr ? heap.realloc(this.presentPtr, (next / 32) * 4) : heap.alloc((next / 32) * 4);
+    this.kernels.u32(this.presentPtr + oldWords * 4, next / 32 - oldWords).fill(0);
+    this.capacity = next;
+  }
+
+  /** Stores a vector in a slot (normalised first for Cosine, as Qdrant does on insert). */
+  set(slot: number, vector: ArrayLike<number>): void {
+    this.ensureCapacity(slot + 1);
+    const rowPtr = this.dataPtr + slot * this.dim * 4;
+    this.kernels.f32(rowPtr, this.dim).set(vector);
+    if (this.distance === 'Cosine') this.kernels.normalize(rowPtr, this.dim);
+    const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
+    const bit = 1 << (slot & 31);
+    if (!(words[slot >>> 5] & bit)) this.liveCount++;
+    words[slot >>> 5] |= bit;
+  }
+
+  /** Removes the vector of a slot (its bit is cleared; the numbers are left). */
+  clear(slot: number): void {
+    if (slot >= this.capacity) return;
+    const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
+    const bit = 1 << (slot & 31);
+    if (words[slot >>> 5] & bit) this.liveCount--;
+    words[slot >>> 5] &= ~bit;
+  }
+
+  /** Whether a slot holds a vector. */
+  has(slot: number): boolean {
+    if (slot >= this.capacity) return false;
+    return (this.kernels.u32(this.presentPtr, this.capacity / 32)[slot >>> 5] & (1 << (slot & 31))) !== 0;
+  }
+
+  /** A copy of the vector in a slot (as stored: normalised for Cosine). */
+  get(slot: number): Float32Array {
+    return this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).slice();
+  }
+
+  /** Copies one chunk out for persistence. */
+  readChunk(chunk: number): VectorChunk {
+    const first = chunk * CHUNK_SLOTS;
+    if (first >= this.capacity) {
+      return { data: new Float32Array(CHUNK_SLOTS * this.dim), present: new Uint32Array(CHUNK_SLOTS / 32) };
+    }
+    const data = this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim).slice();
+    const present = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32).slice();
+    // Stale numbers of freed slots are not part of the state: zero them so chunks compare equal.
+    for (let s = 0; s < CHUNK_SLOTS; s++) {
+      if (!(present[s >>> 5] & (1 << (s & 31)))) data.fill(0, s * this.dim, (s + 1) * this.dim);
+    }
+    return { data, present };
+  }
+
+  /** Loads one persisted chunk back (vectors are already normalised, so they are copied as they are). */
+  writeChunk(chunk: number, stored: VectorChunk): void {
+    const first = chunk * CHUNK_SLOTS;
+    this.ensureCapacity(first + CHUNK_SLOTS);
+    this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim).set(stored.data);
+    const words = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32);
+    for (let w = 0; w < words.length; w++) {
+      this.liveCount += popcount(stored.present[w]) - popcount(words[w]);
+      words[w] = stored.present[w];
+    }
+  }
+
+  /** Gives the arena and bitset back to the WASM heap. */
+  dispose(): void {
+    if (this.dataPtr) this.kernels.heap.free(this.dataPtr);
+    if (this.presentPtr) this.kernels.heap.free(this.presentPtr);
+    this.dataPtr = this.presentPtr = this.capacity = this.liveCount = 0;
+  }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

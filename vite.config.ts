@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { kernelsPlugin } from './scripts/build-wasm.mjs';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/** Debian's Chromium: the only browser this project uses (never a downloaded one). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumArgs = ['--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// One config, three jobs: `vite` / `vite build` serve and build the demo (root demo/),
+// `vite build --mode lib` builds the library into dist/, and `vitest` runs the node and browser projects.
+export default defineConfig(({ mode }) => {
+  const lib = mode === 'lib';
+  const demo = mode !== 'lib' && mode !== 'test' && mode !== 'benchmark';
+  return {
+    root: demo ? fileURLToPath(new URL('./demo', import.meta.url)) : repoRoot,
+    plugins: [kernelsPlugin()],
+    server: { fs: { allow: [repoRoot] } },
+    preview: { port: 4173, strictPort: true },
+    optimizeDeps: { include: ['idb', 'comlink'] },
+    worker: { format: 'es' as const },
+    build: lib
+      ? {
+          outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+          emptyOutDir: true,
+          target: 'es2022',
+          sourcemap: true,
+          // The .wasm kernels are assets loaded at run time, never base64 inlined into the bundle.
+          assetsInlineLimit: (file: string) => (file.endsWith('.wasm') ? false : undefined),
+          lib: { entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)), formats: ['es' as const], fileName: 'veclite' },
+          rollupOptions: { external: ['idb', 'comlink'] },
+        }
+      : {
+          outDir: fileURLToPath(new URL('./dist-demo', import.meta.url)),
+          emptyOutDir: true,
+          target: 'es2022',
+          assetsInlineLimit: (file: string) => (file.endsWith('.wasm') ? false : undefined),
+        },
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: { name: 'node', root: repoRoot, include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'browser',
+            root: repoRoot,
+            include: ['test/browser/**/*.test.ts'],
+            testTimeout: 60_000,
+            browser: {
+              enabled: true,
+              headless: true,
+              screenshotFailures: false,
+              provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
+              instances: [{ browser: 'chromium' }],
+            },
+          },
+        },
+      ],
+    },
+  };
+});
