@@ -16,6 +16,8 @@ export default defineConfig(({ mode }) => {
   const demo = mode !== 'lib' && mode !== 'test' && mode !== 'benchmark';
   return {
     root: demo ? fileURLToPath(new URL('./demo', import.meta.url)) : repoRoot,
+    // The library resolves its worker and .wasm relative to its own file, wherever it is installed.
+    base: lib ? './' : '/',
     plugins: [kernelsPlugin()],
     server: { fs: { allow: [repoRoot] } },
     preview: { port: 4173, strictPort: true },
@@ -23,14 +25,20 @@ export default defineConfig(({ mode }) => {
     worker: { format: 'es' as const },
     build: lib
       ? {
+          // A regular build with one preserved entry rather than `build.lib`: library mode inlines
+          // every asset as base64, and the kernels must stay separate .wasm files.
           outDir: fileURLToPath(new URL('./dist', import.meta.url)),
           emptyOutDir: true,
           target: 'es2022',
           sourcemap: true,
-          // The .wasm kernels are assets loaded at run time, never base64 inlined into the bundle.
+          copyPublicDir: false,
           assetsInlineLimit: (file: string) => (file.endsWith('.wasm') ? false : undefined),
-          lib: { entry: fileURLToPath(new URL('./src/index.ts', import.meta.url)), formats: ['es' as const], fileName: 'veclite' },
-          rollupOptions: { external: ['idb', 'comlink'] },
+          rollupOptions: {
+            input: { veclite: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+            preserveEntrySignatures: 'strict' as const,
+            external: ['idb', 'comlink'],
+            output: { format: 'es' as const, entryFileNames: '[name].js' },
+          },
         }
       : {
           outDir: fileURLToPath(new URL('./dist-demo', import.meta.url)),
