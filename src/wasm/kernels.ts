@@ -1,0 +1,183 @@
+/**
+ * Loader for the SIMD WebAssembly kernels built from assembly/ (see scripts/build-wasm.mjs).
+ *
+ * All pointers are byte addresses into {@link Kernels.memory}; allocate them with
+ * {@link Kernels.heap}. Vectors are f32, rows are contiguous with a stride of `dim` floats.
+ */
+
+import { WasmHeap } from './heap';
+import { Metric, type MetricCode } from './metric';
+
+export { Metric, type MetricCode };
+export { WasmHeap };
+
+/** Which binary to run: relaxed SIMD (fused multiply-add where available) or plain SIMD. */
+export type KernelFlavour = 'relaxed-simd' | 'simd';
+
+/** A live kernels instance: its own memory, heap and bound kernel functions. */
+export interface Kernels {
+  /** The instance's linear memory. Growing it (through {@link heap}) detaches existing views. */
+  readonly memory: WebAssembly.Memory;
+  /** Which binary this instance runs. */
+  readonly flavour: KernelFlavour;
+  /** Allocator for everything the kernels read and write. */
+  readonly heap: WasmHeap;
+  /** A fresh Float32Array view of `length` floats at byte address `ptr` (views die on memory growth). */
+  f32(ptr: number, length: number): Float32Array;
+  /** A fresh Int32Array view of `length` ints at byte address `ptr`. */
+  i32(ptr: number, length: number): Int32Array;
+  /** A fresh Uint32Array view of `length` words at byte address `ptr`. */
+  u32(ptr: number, length: number): Uint32Array;
+  /** Internal score (higher is better) of vectors `a` and `b`. */
+  score(metric: MetricCode, a: number, b: number, dim: number): number;
+  /** Writes the internal scores of `rows` contiguous vectors at `base` against `query` to `out` (f32[rows]). */
+  scoreRows(metric: MetricCode, query: number, base: number, rows: number, dim: number, out: number): void;
+  /**
+   * Fused scan + top-k. `mask` = 0 means all rows are eligible, otherwise it addresses a bitset of
+   * u32 words (bit r % 32 of word r / 32 set ⇒ row r eligible). Writes up to k results to
+   * `outRows` (i32[k]) and `outScores` (f32[k]), best first, ties broken by lower row index, and
+   * returns their number, min(k, eligible rows).
+   */
+  topK(
+    metric: MetricCode,
+    query: number,
+    base: number,
+    rows: number,
+    dim: number,
+    k: number,
+    mask: number,
+    outRows: number,
+    outScores: number,
+  ): number;
+  /** L2-normalises the vector at `ptr` in place (zero and already-unit vectors are left as they are). */
+  normalize(ptr: number, dim: number): void;
+}
+
+/** Options of {@link loadKernels}. */
+export interface LoadKernelsOptions {
+  /** Binary to load; 'auto' (default) prefers relaxed SIMD and falls back to plain SIMD. */
+  flavour?: KernelFlavour | 'auto';
+}
+
+/** The raw exports of the kernels module. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  score(metric: number, a: number, b: number, dim: number): number;
+  scoreRows(metric: number, query: number, base: number, rows: number, dim: number, out: number): void;
+  topK(
+    metric: number,
+    query: number,
+    base: number,
+    rows: number,
+    dim: number,
+    k: number,
+    mask: number,
+    outRows: number,
+    outScores: number,
+  ): number;
+  normalize(ptr: number, dim: number): void;
+}
+
+/**
+ * Where each binary lives. The `new URL('./…', import.meta.url)` shape is deliberate: Vite
+ * recognises it and emits the files as assets in library and demo builds.
+ */
+function wasmUrl(flavour: KernelFlavour): URL {
+  return flavour === 'relaxed-simd'
+    ? new URL('./generated/kernels-relaxed.wasm', import.meta.url)
+    : new URL('./generated/kernels-simd.wasm', import.meta.url);
+}
+
+/** Reads the binary: from disk for file: URLs (Node), with fetch everywhere else. */
+async function readBinary(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    // Held in a variable and ignored by bundlers (Vite here; webpack when re-bundling dist/),
+    // so browser bundles never try to include node:fs.
+    const specifier = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:fs/promises');
+    return fs.readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching ${url.href} failed: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** Compiled modules, per flavour, shared by every instance created in this realm. */
+const compiled = new Map<KernelFlavour, Promise<WebAssembly.Module>>();
+
+function compileFlavour(flavour: KernelFlavour): Promise<WebAssembly.Module> {
+  let module = compiled.get(flavour);
+  if (!module) {
+    module = readBinary(wasmUrl(flavour)).then((bytes) => WebAssembly.compile(bytes as BufferSource));
+    compiled.set(flavour, module);
+    // Do not cache failures: a transient fetch error should not poison later attempts.
+    module.catch(() => {
+      if (compiled.get(flavour) === module) compiled.delete(flavour);
+    });
+  }
+  return module;
+}
+
+/** Decodes an AssemblyScript string (UTF-16, byte length stored just before it) for abort(). */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
+  if (!ptr || ptr < 4 || ptr > memory.buffer.byteLength) return '';
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
+  const units = new Uint16Array(memory.buffer, ptr, Math.min(bytes >>> 1, (memory.buffer.byteLength - ptr) >>> 1));
+  let out = '';
+  for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode(...units.subarray(i, i + 4096));
+  return out;
+}
+
+async function instantiate(flavour: KernelFlavour): Promise<Kernels> {
+  const module = await compileFlavour(flavour);
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const text = memory ? readAsString(memory, message) : '';
+        const where = memory ? readAsString(memory, file) : '';
+        throw new Error(`veclite kernels aborted: ${text || 'unknown error'}${where ? ` (${where}:${line}:${column})` : ''}`);
+      },
+    },
+  };
+  const instance = await WebAssembly.instantiate(module, imports);
+  const exports = instance.exports as unknown as KernelExports;
+  memory = exports.memory;
+  const mem = memory;
+  const heap = new WasmHeap(mem, exports.heapBase());
+  return {
+    memory: mem,
+    flavour,
+    heap,
+    f32: (ptr, length) => new Float32Array(mem.buffer, ptr, length),
+    i32: (ptr, length) => new Int32Array(mem.buffer, ptr, length),
+    u32: (ptr, length) => new Uint32Array(mem.buffer, ptr, length),
+    score: exports.score,
+    scoreRows: exports.scoreRows,
+    topK: exports.topK,
+    normalize: exports.normalize,
+  };
+}
+
+/**
+ * Compiles (once per flavour, cached) and instantiates the kernels. Every call returns a NEW
+ * instance with its own memory and heap.
+ *
+ * 'auto' (the default) tries relaxed SIMD first and falls back to plain SIMD when the engine
+ * rejects it (Node 20 does; Chromium and Node 22+ accept it).
+ * @throws Error when no flavour can be compiled: SIMD WebAssembly is required.
+ */
+export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Kernels> {
+  const wanted = options.flavour ?? 'auto';
+  const candidates: KernelFlavour[] = wanted === 'auto' ? ['relaxed-simd', 'simd'] : [wanted];
+  const failures: string[] = [];
+  for (const flavour of candidates) {
+    try {
+      return await instantiate(flavour);
+    } catch (error) {
+      failures.push(`${flavour}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error(`veclite requires WebAssembly with SIMD support; loading the kernels failed (${failures.join('; ')})`);
+}
