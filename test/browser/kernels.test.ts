@@ -1,7 +1,7 @@
 // Kernels in headless Chromium: both flavours run explicitly (Chromium supports relaxed SIMD).
 import { describe, expect, it } from 'vitest';
 import { loadKernels } from '../../src/wasm/kernels';
-import { heapSuite, kernelSuite } from '../shared/kernels-suite';
+import { heapSuite, kernelSuite } from '../support/kernels-suite';
 
 describe('loadKernels in Chromium', () => {
   it("'auto' picks relaxed SIMD", async () => {

@@ -1,7 +1,7 @@
 // Kernels in Node 20: only the plain SIMD flavour runs here (Node 20 rejects relaxed SIMD).
 import { describe, expect, it } from 'vitest';
 import { loadKernels } from '../../src/wasm/kernels';
-import { heapSuite, kernelSuite } from '../shared/kernels-suite';
+import { heapSuite, kernelSuite } from '../support/kernels-suite';
 
 describe('loadKernels in Node', () => {
   it("'auto' falls back to plain SIMD", async () => {
