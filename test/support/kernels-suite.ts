@@ -5,24 +5,13 @@
 // random data — nothing is copied from the implementation's output.
 
 import { describe, expect, it } from 'vitest';
+import { rng as mulberry32 } from './reference';
 import { WasmHeap } from '../../src/wasm/heap';
 import { Metric, type Kernels, type MetricCode } from '../../src/wasm/kernels';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Reference                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
-
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random f32 vector with components in [-1, 1). */
 function randomVector(rand: () => number, dim: number): Float32Array {
