@@ -2,12 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { kernelsPlugin } from './scripts/build-wasm.mjs';
+import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
-
-/** Debian's Chromium: the only browser this project uses (never a downloaded one). */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumArgs = ['--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // One config, three jobs: `vite` / `vite build` serve and build the demo (root demo/),
 // `vite build --mode lib` builds the library into dist/, and `vitest` runs the node and browser projects.

@@ -4,6 +4,8 @@
  * ascending order, equal scores broken by the larger id first (Qdrant merges hits with
  * `kmerge_by(ScoredPointTies(a) > ScoredPointTies(b))`, lib/collection/src/collection/query.rs).
  */
+import { seededRandom } from '../../demo/data';
+
 export type Distance = 'Cosine' | 'Dot' | 'Euclid' | 'Manhattan';
 
 export interface RefPoint {
@@ -16,17 +18,8 @@ export interface RefHit {
   score: number;
 }
 
-/** Seeded PRNG (mulberry32), so every run sees the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (the demo's mulberry32), so every run sees the same data. */
+export const rng = seededRandom;
 
 /** `count` vectors of `dim` uniform numbers in [-1, 1). */
 export function randomVectors(count: number, dim: number, seed: number): number[][] {
