@@ -17,8 +17,18 @@ import type {
   PointsUpdateOperation,
   QueryRequest,
   QueryResponse,
+  CountRequest,
+  DeletePayload,
+  DeleteVectors,
+  RecommendRequest,
   Record_,
+  ScoredPoint,
+  ScrollRequest,
+  ScrollResult,
+  SearchRequest,
+  SetPayload,
   UpdateResult,
+  UpdateVectors,
   WriteParams,
 } from '../engine/types';
 import { createEngineHost, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
@@ -186,6 +196,99 @@ export class VecliteClient {
   ): Promise<UpdateResult[]> {
     const { body, transfer } = this.inWorker ? packBatch(request) : { body: request, transfer: [] };
     return this.call('batchUpdate', [collection_name, body, { wait, ordering, timeout }], transfer);
+  }
+
+  /** `PATCH /collections/{name}`: merges `metadata` (a `null` value deletes a key) and the echoed config sections. */
+  updateCollection(collection_name: string, { timeout: _timeout, ...args }: Record<string, unknown> & { timeout?: number } = {}): Promise<boolean> {
+    return this.call('updateCollection', [collection_name, args]);
+  }
+
+  /** `PUT /collections/{name}/index`: declares a payload index (shown in `payload_schema`; needed by `order_by`). */
+  createPayloadIndex(
+    collection_name: string,
+    { wait, ordering, timeout, ...index }: WriteParams & { field_name: string; field_schema?: unknown },
+  ): Promise<UpdateResult> {
+    return this.call('createPayloadIndex', [collection_name, index, { wait, ordering, timeout }]);
+  }
+
+  /** `DELETE /collections/{name}/index/{field_name}` */
+  deletePayloadIndex(collection_name: string, field_name: string, { wait = true, ordering, timeout }: WriteParams = {}): Promise<UpdateResult> {
+    return this.call('deletePayloadIndex', [collection_name, field_name, { wait, ordering, timeout }]);
+  }
+
+  /** `PUT /collections/{name}/points/vectors`: replaces only the vectors named, for existing points (404 for unknown ids). */
+  updateVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & UpdateVectors): Promise<UpdateResult> {
+    const { body, transfer } = this.inWorker ? packUpsert(request) : { body: request, transfer: [] };
+    return this.call('updateVectors', [collection_name, body, { wait, ordering, timeout }], transfer);
+  }
+
+  /** `POST /collections/{name}/points/vectors/delete`: removes the named vectors of the selected points. */
+  deleteVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeleteVectors): Promise<UpdateResult> {
+    return this.call('deleteVectors', [collection_name, request, { wait, ordering, timeout }]);
+  }
+
+  /** `POST /collections/{name}/points/payload`: merges keys into the payload (at `key` if given); `null` deletes a key. */
+  setPayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
+    return this.call('setPayload', [collection_name, request, { wait, ordering, timeout }]);
+  }
+
+  /** `PUT /collections/{name}/points/payload`: replaces the whole payload. */
+  overwritePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
+    return this.call('overwritePayload', [collection_name, request, { wait, ordering, timeout }]);
+  }
+
+  /** `POST /collections/{name}/points/payload/delete`: removes payload keys given as JSON paths. */
+  deletePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeletePayload): Promise<UpdateResult> {
+    return this.call('deletePayload', [collection_name, request, { wait, ordering, timeout }]);
+  }
+
+  /** `POST /collections/{name}/points/payload/clear`: empties the payload of the selected points. */
+  clearPayload(collection_name: string, { wait = true, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
+    return this.call('clearPayload', [collection_name, selector, { wait, ordering, timeout }]);
+  }
+
+  /** `POST /collections/{name}/points/scroll`: pages through points in id order (or payload order with `order_by`). */
+  scroll(
+    collection_name: string,
+    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, with_payload = true, with_vector = false, ...request }: ScrollRequest & ReadParams = {},
+  ): Promise<ScrollResult> {
+    return this.call('scroll', [collection_name, { limit, with_payload, with_vector, ...request }]);
+  }
+
+  /** `POST /collections/{name}/points/count`: the number of points (matching a filter); always exact. */
+  count(collection_name: string, { shard_key: _s, timeout: _t, exact = true, ...request }: CountRequest & ReadParams = {}): Promise<{ count: number }> {
+    return this.call('count', [collection_name, { exact, ...request }]);
+  }
+
+  /** `POST /collections/{name}/points/query/batch`: several queries; every one is validated before any runs. */
+  queryBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: QueryRequest[] } & ReadParams): Promise<QueryResponse[]> {
+    return this.call('queryBatch', [collection_name, { searches }]);
+  }
+
+  /** Legacy `POST /collections/{name}/points/search` (still served by Qdrant and called by its client): a plain list of hits. */
+  search(
+    collection_name: string,
+    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: SearchRequest & ReadParams,
+  ): Promise<ScoredPoint[]> {
+    return this.call('search', [collection_name, { limit, offset, with_payload, with_vector, ...request }]);
+  }
+
+  /** Legacy `POST /collections/{name}/points/search/batch` */
+  searchBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+    return this.call('searchBatch', [collection_name, { searches }]);
+  }
+
+  /** Legacy `POST /collections/{name}/points/recommend`: average_vector (default), best_score or sum_scores. */
+  recommend(
+    collection_name: string,
+    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: RecommendRequest & ReadParams,
+  ): Promise<ScoredPoint[]> {
+    return this.call('recommend', [collection_name, { limit, offset, with_payload, with_vector, ...request }]);
+  }
+
+  /** Legacy `POST /collections/{name}/points/recommend/batch` */
+  recommendBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: RecommendRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+    return this.call('recommendBatch', [collection_name, { searches }]);
   }
 
   /** Folds the write log into chunked segments now (it also happens on its own every `compactEvery` writes). */

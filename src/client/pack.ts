@@ -92,18 +92,22 @@ function packInsert(body: unknown, packer: Packer): unknown {
   return copy;
 }
 
-/** Packs an upsert body (`{points}` or `{batch}`); returns the copy and the buffers to transfer. */
+/** Packs an upsert or update-vectors body (`{points}` or `{batch}`); returns the copy and the buffers to transfer. */
 export function packUpsert(body: unknown): { body: unknown; transfer: ArrayBuffer[] } {
   const packer = new Packer();
   const packed = packInsert(body, packer);
   return { body: packed, transfer: packer.finish() };
 }
 
-/** Packs the upserts of a batch-update body. */
+/** Packs the upserts and vector updates of a batch-update body. */
 export function packBatch(body: unknown): { body: unknown; transfer: ArrayBuffer[] } {
   if (!isObject(body) || !Array.isArray(body.operations)) return { body, transfer: [] };
   const packer = new Packer();
-  const operations = body.operations.map((op) => (isObject(op) && 'upsert' in op ? { ...op, upsert: packInsert(op.upsert, packer) } : op));
+  const operations = body.operations.map((op) => {
+    if (isObject(op) && 'upsert' in op) return { ...op, upsert: packInsert(op.upsert, packer) };
+    if (isObject(op) && 'update_vectors' in op) return { ...op, update_vectors: packInsert(op.update_vectors, packer) };
+    return op;
+  });
   return { body: { ...body, operations }, transfer: packer.finish() };
 }
 

@@ -7,8 +7,26 @@ import { CHUNK_SLOTS, VectorSpace } from '../index/vector-space';
 import type { Kernels } from '../wasm/kernels';
 import type { CollectionConfig } from './config';
 import { compareIdKeys, type IdKey } from './ids';
+import { deletePayloadPaths, setPayload } from '../payload/edit';
 import type { JsonObject } from './json';
 import type { Operation } from './operations';
+
+/** What a slot held before a batch first touched it, so a failed batch can be undone. */
+interface SlotImage {
+  slot: number;
+  key: IdKey | null;
+  payload: JsonObject | null;
+  version: number;
+  vectors: (Float32Array | null)[];
+}
+
+/** The undo log of one batch. */
+interface UndoLog {
+  images: Map<number, SlotImage>;
+  freeSlots: number[];
+  slotCount: number;
+  lastOpId: number;
+}
 
 /** The points part of one persisted chunk: slot s of the chunk is index s of each array. */
 export interface PointsChunk {
@@ -26,6 +44,8 @@ export class Collection {
   readonly spaces = new Map<string, VectorSpace>();
   /** Sequence number of the last operation applied (Qdrant's `operation_id`). */
   lastOpId = 0;
+  /** The last operation folded into persisted chunks: log records up to it are not replayed. */
+  foldedOpId = 0;
   private readonly slotOf = new Map<IdKey, number>();
   private readonly keys: (IdKey | null)[] = [];
   private readonly payloads: (JsonObject | null)[] = [];
@@ -33,6 +53,9 @@ export class Collection {
   private readonly freeSlots: number[] = [];
   /** Chunks changed since the last compaction. */
   private readonly dirty = new Set<number>();
+  /** Live slots in Qdrant's id order, rebuilt after ids were added or removed. */
+  private sortedSlots: number[] | null = null;
+  private undo: UndoLog | null = null;
 
   /** Creates an empty collection whose vector spaces live in `kernels`' memory. */
   constructor(name: string, uid: string, config: CollectionConfig, kernels: Kernels) {
@@ -42,6 +65,11 @@ export class Collection {
     for (const [vectorName, space] of config.vectors) {
       this.spaces.set(vectorName, new VectorSpace(kernels, space.size, space.distance));
     }
+  }
+
+  /** Number of slots ever used (live or free); slot numbers are below it. */
+  get slotCount(): number {
+    return this.keys.length;
   }
 
   /** Number of points. */
@@ -59,9 +87,15 @@ export class Collection {
     return this.keys[slot]!;
   }
 
-  /** The payload stored in a slot (never mutated in place; replaced on change). */
+  /** The payload stored in a slot, `{}` when none is (never mutated in place; replaced on change). */
   payloadAt(slot: number): JsonObject {
     return this.payloads[slot] ?? {};
+  }
+
+  /** Live slots in Qdrant's id order (integers ascending, then UUIDs); cached until ids change. */
+  slotsInIdOrder(): readonly number[] {
+    this.sortedSlots ??= this.liveSlots().sort(this.compareSlots);
+    return this.sortedSlots;
   }
 
   /** The version (operation id of the last change) of a slot. */
@@ -72,37 +106,151 @@ export class Collection {
   /** Orders two slots by Qdrant's id order. */
   readonly compareSlots = (a: number, b: number): number => compareIdKeys(this.keys[a]!, this.keys[b]!);
 
-  /** Applies one operation as operation number `opId`. Operations are validated before they get here. */
+  /**
+   * Applies one resolved operation as operation number `opId`: the one path every change takes,
+   * live or replayed. Resolution already checked that the points it names exist where it matters.
+   */
   apply(op: Operation, opId: number): void {
-    if (op.kind === 'upsert') {
-      for (const point of op.points) {
-        const slot = this.slotOf.get(point.key) ?? this.allocate(point.key);
-        for (const [name, space] of this.spaces) {
-          const vector = point.vectors.get(name);
-          if (vector) space.set(slot, vector);
-          else space.clear(slot);
+    switch (op.kind) {
+      case 'upsert':
+        for (const point of op.points) {
+          const existing = this.slotOf.get(point.key);
+          if (existing !== undefined) this.remember(existing);
+          const slot = existing ?? this.allocate(point.key);
+          for (const [name, space] of this.spaces) {
+            const vector = point.vectors.get(name);
+            if (vector) space.set(slot, vector);
+            else space.clear(slot);
+          }
+          this.payloads[slot] = point.payload;
+          this.touch(slot, opId);
         }
-        this.payloads[slot] = point.payload;
-        this.versions[slot] = opId;
-        this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
-      }
-    } else {
-      for (const key of op.keys) {
-        const slot = this.slotOf.get(key);
-        if (slot !== undefined) this.release(slot);
-      }
+        break;
+      case 'delete':
+        for (const key of op.keys) {
+          const slot = this.slotOf.get(key);
+          if (slot === undefined) continue;
+          this.remember(slot);
+          this.release(slot);
+        }
+        break;
+      case 'update_vectors':
+        for (const point of op.points) {
+          this.edit(point.key, opId, (slot) => {
+            for (const [name, vector] of point.vectors) this.spaces.get(name)?.set(slot, vector);
+          });
+        }
+        break;
+      case 'delete_vectors':
+        for (const key of op.keys) {
+          this.edit(key, opId, (slot) => {
+            for (const name of op.names) this.spaces.get(name)?.clear(slot);
+          });
+        }
+        break;
+      case 'set_payload':
+        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = setPayload(this.payloads[slot] ?? null, op.payload, op.key)));
+        break;
+      case 'overwrite_payload':
+        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = setPayload(null, op.payload, null)));
+        break;
+      case 'delete_payload':
+        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = deletePayloadPaths(this.payloadAt(slot), op.paths)));
+        break;
+      case 'clear_payload':
+        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = null));
+        break;
+      case 'create_index':
+        this.config.payloadIndexes.set(op.field, op.schema);
+        break;
+      case 'delete_index':
+        this.config.payloadIndexes.delete(op.field);
+        break;
     }
     this.lastOpId = Math.max(this.lastOpId, opId);
   }
 
+  /** Changes an existing point (skipped if it is gone) and stamps its version. */
+  private edit(key: IdKey, opId: number, change: (slot: number) => void): void {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return;
+    this.remember(slot);
+    change(slot);
+    this.touch(slot, opId);
+  }
+
+  private touch(slot: number, opId: number): void {
+    this.versions[slot] = opId;
+    this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+  }
+
+  // ---- atomic batches --------------------------------------------------------------------------
+
+  /** Starts recording what every slot held before the next operations, so they can be undone. */
+  beginUndo(): void {
+    this.undo = { images: new Map(), freeSlots: [...this.freeSlots], slotCount: this.keys.length, lastOpId: this.lastOpId };
+  }
+
+  /** Forgets the undo log: the operations since {@link beginUndo} stay. */
+  commitUndo(): void {
+    this.undo = null;
+  }
+
+  /** Puts every slot touched since {@link beginUndo} back as it was. */
+  rollback(): void {
+    const undo = this.undo;
+    if (!undo) return;
+    this.undo = null;
+    const spaces = [...this.spaces.values()];
+    for (const image of [...undo.images.values()].reverse()) {
+      const { slot } = image;
+      const current = this.keys[slot];
+      if (current !== null && current !== undefined && current !== image.key) this.slotOf.delete(current);
+      this.keys[slot] = image.key;
+      if (image.key !== null) this.slotOf.set(image.key, slot);
+      this.payloads[slot] = image.payload;
+      this.versions[slot] = image.version;
+      spaces.forEach((space, i) => {
+        const vector = image.vectors[i];
+        if (vector) space.restore(slot, vector);
+        else space.clear(slot);
+      });
+      this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+    }
+    // Slots appended by the batch are dropped again (their vectors were cleared above).
+    this.keys.length = Math.min(this.keys.length, undo.slotCount);
+    this.payloads.length = Math.min(this.payloads.length, undo.slotCount);
+    this.versions.length = Math.min(this.versions.length, undo.slotCount);
+    this.freeSlots.length = 0;
+    this.freeSlots.push(...undo.freeSlots);
+    this.lastOpId = undo.lastOpId;
+    this.sortedSlots = null;
+  }
+
+  /** Records a slot's state the first time the current batch touches it. */
+  private remember(slot: number): void {
+    const undo = this.undo;
+    if (!undo || undo.images.has(slot)) return;
+    undo.images.set(slot, {
+      slot,
+      key: this.keys[slot] ?? null,
+      payload: this.payloads[slot] ?? null,
+      version: this.versions[slot] ?? 0,
+      vectors: [...this.spaces.values()].map((space) => (space.has(slot) ? space.get(slot) : null)),
+    });
+  }
+
   private allocate(key: IdKey): number {
     const slot = this.freeSlots.length ? this.freeSlots.pop()! : this.keys.length;
+    this.remember(slot); // before the slot changes: a failed batch makes it free again
+    this.sortedSlots = null;
     this.slotOf.set(key, slot);
     this.keys[slot] = key;
     return slot;
   }
 
   private release(slot: number): void {
+    this.sortedSlots = null;
     for (const space of this.spaces.values()) space.clear(slot);
     this.slotOf.delete(this.keys[slot]!);
     this.keys[slot] = null;
@@ -168,6 +316,7 @@ export class Collection {
 
   /** Rebuilds the free-slot list after chunks were loaded. */
   finishLoading(): void {
+    this.sortedSlots = null;
     this.freeSlots.length = 0;
     for (let slot = this.keys.length - 1; slot >= 0; slot--) if (this.keys[slot] === null) this.freeSlots.push(slot);
   }

@@ -3,7 +3,7 @@
  * collection the way `GET /collections/{name}` does (API.md §4). Only `vectors` and
  * `metadata` change behaviour; the other sections are stored and echoed back.
  */
-import { formatError, pathValidationError, validationError } from './errors';
+import { badRequest, formatError, pathValidationError, validationError } from './errors';
 import { copyPayload, expectObject, invalidType, isObject, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
 
@@ -23,6 +23,15 @@ export interface VectorSpaceConfig {
   params: JsonObject;
 }
 
+/** Payload index types (API.md §10). */
+export const PAYLOAD_INDEX_TYPES = ['keyword', 'integer', 'float', 'geo', 'text', 'bool', 'datetime', 'uuid'] as const;
+
+/** A payload index as declared: its type and the params object, if one was given. */
+export interface PayloadIndexSchema {
+  type: (typeof PAYLOAD_INDEX_TYPES)[number];
+  params?: JsonObject;
+}
+
 /** A collection's configuration, parsed. */
 export interface CollectionConfig {
   /** `true` when `vectors` was one unnamed `{size, distance}`. */
@@ -32,6 +41,8 @@ export interface CollectionConfig {
   /** Every other section of the create body, echoed back by getCollection. */
   extra: JsonObject;
   metadata?: JsonObject;
+  /** Declared payload indexes by field path. */
+  payloadIndexes: Map<string, PayloadIndexSchema>;
 }
 
 /** The persisted form of a config (plain data, no Map). */
@@ -40,6 +51,7 @@ export interface StoredConfig {
   vectors: [string, VectorSpaceConfig][];
   extra: JsonObject;
   metadata?: JsonObject;
+  payloadIndexes?: [string, PayloadIndexSchema][];
 }
 
 /** Checks a collection name for creation (API.md §4: 1–255 chars, none of `< > : " / \ | ? *` or NUL/U+001F). */
@@ -75,7 +87,7 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
     if (input[key] === undefined) continue;
     Object.defineProperty(extra, key, { value: input[key], enumerable: true, writable: true, configurable: true });
   }
-  const config: CollectionConfig = { unnamed, vectors, extra: copyPayload(extra, 'body') };
+  const config: CollectionConfig = { unnamed, vectors, extra: copyPayload(extra, 'body'), payloadIndexes: new Map() };
   if (input.metadata !== undefined && input.metadata !== null) config.metadata = copyPayload(input.metadata, 'metadata');
   return config;
 }
@@ -100,12 +112,24 @@ function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
 
 /** The persisted form of a config. */
 export function storeConfig(config: CollectionConfig): StoredConfig {
-  return { unnamed: config.unnamed, vectors: [...config.vectors], extra: config.extra, metadata: config.metadata };
+  return {
+    unnamed: config.unnamed,
+    vectors: [...config.vectors],
+    extra: config.extra,
+    metadata: config.metadata,
+    payloadIndexes: [...config.payloadIndexes],
+  };
 }
 
 /** Rebuilds a config from its persisted form. */
 export function loadConfig(stored: StoredConfig): CollectionConfig {
-  return { unnamed: stored.unnamed, vectors: new Map(stored.vectors), extra: stored.extra, metadata: stored.metadata };
+  return {
+    unnamed: stored.unnamed,
+    vectors: new Map(stored.vectors),
+    extra: stored.extra,
+    metadata: stored.metadata,
+    payloadIndexes: new Map(stored.payloadIndexes ?? []),
+  };
 }
 
 /** `config.params.vectors` as Qdrant echoes it: the unnamed params object, or a map of named ones. */
@@ -119,7 +143,7 @@ function vectorsParams(config: CollectionConfig): JsonObject {
 }
 
 /** Builds `CollectionInfo` (API.md §4.2) with Qdrant's server defaults for the sections veclite does not use. */
-export function describeCollection(config: CollectionConfig, pointsCount: number): CollectionInfo {
+export function describeCollection(config: CollectionConfig, pointsCount: number, payloadSchema: Record<string, unknown> = {}): CollectionInfo {
   const extra = config.extra;
   const section = (key: string): JsonObject => (isObject(extra[key]) ? (extra[key] as JsonObject) : {});
   const info: CollectionInfo = {
@@ -152,8 +176,50 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
       wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0, ...section('wal_config') },
       quantization_config: extra.quantization_config ?? null,
     },
-    payload_schema: {},
+    payload_schema: payloadSchema,
   };
   if (config.metadata) info.config.metadata = config.metadata;
   return info;
+}
+
+/** Parses `PUT /collections/{name}/index` (API.md §10): a field path and a type name or params object. */
+export function parsePayloadIndex(body: unknown): { field: string; schema: PayloadIndexSchema } {
+  const input = expectObject(body, 'body');
+  const field = input.field_name;
+  if (typeof field !== 'string') invalidType('field_name', field, 'a string');
+  const raw = input.field_schema ?? input.field_type;
+  if (raw === undefined || raw === null) throw badRequest('field_schema is required to create a payload index');
+  const type = typeof raw === 'string' ? raw : isObject(raw) ? raw.type : undefined;
+  if (typeof type !== 'string' || !(PAYLOAD_INDEX_TYPES as readonly string[]).includes(type)) {
+    throw formatError(`field_schema: unknown variant \`${String(type)}\`, expected one of ${PAYLOAD_INDEX_TYPES.map((t) => `\`${t}\``).join(', ')}`);
+  }
+  const schema: PayloadIndexSchema = { type: type as PayloadIndexSchema['type'] };
+  if (isObject(raw)) schema.params = copyPayload(raw, 'field_schema');
+  return { field, schema };
+}
+
+/** Merges a `PATCH /collections/{name}` body into a config: `metadata` keys merge, `null` deletes one (API.md §4.6). */
+export function patchConfig(config: CollectionConfig, body: unknown): void {
+  const input = body === undefined || body === null ? {} : expectObject(body, 'body');
+  if (input.metadata !== undefined && input.metadata !== null) {
+    const patch = copyPayload(input.metadata, 'metadata');
+    const merged: JsonObject = { ...(config.metadata ?? {}) };
+    for (const key of Object.keys(patch)) {
+      if (patch[key] === null) delete merged[key];
+      else Object.defineProperty(merged, key, { value: patch[key], enumerable: true, writable: true, configurable: true });
+    }
+    config.metadata = merged;
+  }
+  // Sections veclite only echoes: merged shallowly so getCollection shows what was asked for.
+  for (const section of ['optimizers_config', 'hnsw_config', 'quantization_config', 'strict_mode_config']) {
+    if (!isObject(input[section])) continue;
+    const merged = { ...(isObject(config.extra[section]) ? (config.extra[section] as JsonObject) : {}), ...copyPayload(input[section], section) };
+    Object.defineProperty(config.extra, section, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
+  if (isObject(input.params)) {
+    const params = copyPayload(input.params, 'params');
+    for (const key of Object.keys(params)) {
+      Object.defineProperty(config.extra, key, { value: params[key], enumerable: true, writable: true, configurable: true });
+    }
+  }
 }

@@ -7,52 +7,42 @@
  * memory (reads see it at once) → append one log record → with `wait: true`, resolve only after
  * that record's transaction committed. Every so often the log is folded into chunks (compaction).
  */
-import { searchFlat, type Hit } from '../index/flat';
+import { parseJsonPath, valuesAt } from '../filter/json-path';
+import { compileFilter } from '../filter/evaluate';
+import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
+import { parsePayloadSelector } from '../payload/select';
 import type { ChunkRecord, CollectionRecord, Storage } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
 import { Collection, type PointsChunk } from './collection';
 import {
-  UNNAMED,
   checkNewCollectionName,
   describeCollection,
   loadConfig,
   parseCreateCollection,
+  parsePayloadIndex,
+  patchConfig,
   storeConfig,
   type StoredConfig,
 } from './config';
-import {
-  QdrantError,
-  asQdrantError,
-  badRequest,
-  collectionExists,
-  collectionNotFound,
-  pointNotFound,
-  unknownVectorName,
-  validationError,
-} from './errors';
-import { idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
-import { expectArray, expectObject, invalidType, isObject, optionalBoolean, optionalNumber, optionalUint } from './json';
+import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError } from './errors';
+import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
+import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
 import {
   decodeOperation,
   encodeOperation,
   parseBatchOperations,
-  parseDelete,
-  parseDenseVector,
-  parseUpsert,
+  parseOperation,
   type EncodedOperation,
   type Operation,
+  type OperationKind,
+  type OperationRequest,
 } from './operations';
-import { f32ToNumber, parseWithPayload, parseWithVector, recordOf } from './records';
-import type {
-  CollectionInfo,
-  CollectionsResponse,
-  QueryResponse,
-  Record_,
-  ScoredPoint,
-  UpdateResult,
-  WriteParams,
-} from './types';
+import { orderedScroll } from './order-by';
+import { parseWithVector, recordOf } from './records';
+import { filterTarget, resolveOperation } from './resolve';
+import { executeSearch, planQuery, planRecommend, planSearch } from './search';
+import type { CollectionInfo, CollectionsResponse, QueryResponse, Record_, ScoredPoint, UpdateResult, WriteParams } from './types';
 
 /** Options of {@link Engine.open}. */
 export interface EngineOptions {
@@ -65,7 +55,8 @@ export interface EngineOptions {
 /** What the engine keeps in a collection record (storage treats it as opaque). */
 interface CollectionMeta {
   config: StoredConfig;
-  lastOpId: number;
+  /** Log records of this collection up to this operation are folded into its chunks. */
+  foldedOpId: number;
 }
 
 /** What the engine keeps in a log record. */
@@ -108,7 +99,7 @@ export class Engine {
     for (const record of state.collections) {
       const meta = record.meta as CollectionMeta;
       const collection = new Collection(record.name, record.uid, loadConfig(meta.config), this.kernels);
-      collection.lastOpId = meta.lastOpId;
+      collection.lastOpId = collection.foldedOpId = meta.foldedOpId;
       byUid.set(record.uid, collection);
       this.collections.set(record.name, collection);
     }
@@ -125,7 +116,7 @@ export class Engine {
       const entry = record.entry as LogEntry;
       entry.ops.forEach((op, i) => {
         const opId = entry.firstOpId + i;
-        if (opId > collection.lastOpId) collection.apply(decodeOperation(op, collection.config), opId);
+        if (opId > collection.foldedOpId) collection.apply(decodeOperation(op, collection.config), opId);
       });
     }
     this.nextSeq = state.lastSeq + 1;
@@ -152,10 +143,22 @@ export class Engine {
     return true;
   }
 
-  /** `GET /collections/{name}` */
+  /** `GET /collections/{name}`: info with every field Qdrant's schema requires, payload indexes with point counts. */
   async getCollection(name: string): Promise<CollectionInfo> {
     const collection = this.collection(name);
-    return describeCollection(collection.config, collection.pointsCount);
+    const schema: Record<string, unknown> = {};
+    for (const [field, index] of collection.config.payloadIndexes) {
+      const path = parseJsonPath(field);
+      let points = 0;
+      for (const slot of collection.slotsInIdOrder()) {
+        if (valuesAt(collection.payloadAt(slot), path).some((v) => v !== null && !(Array.isArray(v) && v.length === 0))) points++;
+      }
+      const entry: JsonObject = { data_type: index.type };
+      if (index.params) entry.params = index.params;
+      entry.points = points;
+      Object.defineProperty(schema, field, { value: entry, enumerable: true, writable: true, configurable: true });
+    }
+    return describeCollection(collection.config, collection.pointsCount, schema);
   }
 
   /** `GET /collections` */
@@ -166,6 +169,15 @@ export class Engine {
   /** `GET /collections/{name}/exists` */
   async collectionExists(name: string): Promise<{ exists: boolean }> {
     return { exists: this.collections.has(name) };
+  }
+
+  /** `PATCH /collections/{name}`: merges metadata (a `null` value deletes a key) and the echoed sections (API.md §4.6). */
+  async updateCollection(name: string, body?: unknown): Promise<boolean> {
+    const collection = this.collection(name);
+    this.checkWritable();
+    patchConfig(collection.config, body);
+    await this.track(this.storage.putCollection(this.recordOf(collection))).catch((error) => Promise.reject(asQdrantError(error)));
+    return true;
   }
 
   /** `DELETE /collections/{name}`: true if it existed, false (not an error) if not (API.md §4.5). */
@@ -179,28 +191,69 @@ export class Engine {
     return true;
   }
 
-  // ---- point writes ------------------------------------------------------------------------
-
-  /** `PUT /collections/{name}/points`: inserts or replaces whole points. */
-  async upsert(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+  /** `PUT /collections/{name}/index`: declares a payload index (API.md §10). */
+  async createPayloadIndex(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
     const collection = this.collection(name);
     const wait = parseWriteParams(params);
-    const [result] = await this.write(collection, [parseUpsert(body, collection.config)], wait);
-    return result;
+    const { field, schema } = parsePayloadIndex(body);
+    parseJsonPath(field, 'field_name');
+    return (await this.writeResolved(collection, [{ kind: 'create_index', field, schema }], wait))[0];
   }
 
-  /** `POST /collections/{name}/points/delete`: removes points by id (unknown ids are ignored). */
-  async delete(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+  /** `DELETE /collections/{name}/index/{field}` */
+  async deletePayloadIndex(name: string, field: string, params?: WriteParams): Promise<UpdateResult> {
     const collection = this.collection(name);
     const wait = parseWriteParams(params);
-    const [result] = await this.write(collection, [parseDelete(body)], wait);
-    return result;
+    if (typeof field !== 'string') invalidType('field_name', field, 'a string');
+    return (await this.writeResolved(collection, [{ kind: 'delete_index', field }], wait))[0];
+  }
+
+  // ---- point writes ------------------------------------------------------------------------
+
+  /** `PUT /collections/{name}/points`: inserts or replaces whole points (`update_mode`, `update_filter` honoured). */
+  upsert(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'upsert', body, params);
+  }
+
+  /** `POST /collections/{name}/points/delete`: removes points by ids (unknown ones ignored) or by filter. */
+  delete(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'delete', body, params);
+  }
+
+  /** `PUT /collections/{name}/points/vectors`: replaces only the named vectors of existing points. */
+  updateVectors(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'update_vectors', body, params);
+  }
+
+  /** `POST /collections/{name}/points/vectors/delete` */
+  deleteVectors(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'delete_vectors', body, params);
+  }
+
+  /** `POST /collections/{name}/points/payload`: merges into the payload (at `key` if given); `null` deletes a key. */
+  setPayload(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'set_payload', body, params);
+  }
+
+  /** `PUT /collections/{name}/points/payload`: replaces the whole payload. */
+  overwritePayload(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'overwrite_payload', body, params);
+  }
+
+  /** `POST /collections/{name}/points/payload/delete`: removes keys (JSON paths). */
+  deletePayload(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'delete_payload', body, params);
+  }
+
+  /** `POST /collections/{name}/points/payload/clear` */
+  clearPayload(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    return this.single(name, 'clear_payload', body, params);
   }
 
   /**
-   * `POST /collections/{name}/points/batch`: applies the operations in order, atomically — every
-   * operation is validated first and the whole batch is one log record, so on any error nothing of
-   * it is applied or persisted (Qdrant itself keeps the operations before the failing one).
+   * `POST /collections/{name}/points/batch`: applies the operations in order, atomically — if one
+   * fails, the ones before it are undone and nothing is persisted (Qdrant keeps them). The error
+   * names the failing operation.
    */
   async batchUpdate(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult[]> {
     const input = expectObject(body, 'body');
@@ -210,11 +263,49 @@ export class Engine {
     return this.write(collection, parseBatchOperations(input, collection.config), wait);
   }
 
-  private async write(collection: Collection, ops: Operation[], wait: boolean): Promise<UpdateResult[]> {
+  private async single(name: string, kind: OperationKind, body: unknown, params?: WriteParams): Promise<UpdateResult> {
+    const collection = this.collection(name);
+    const wait = parseWriteParams(params);
+    const [result] = await this.write(collection, [parseOperation(kind, body, collection.config)], wait);
+    return result;
+  }
+
+  /** Resolves and applies requests in order (undoing all of them if one fails), then logs them as one record. */
+  private write(collection: Collection, requests: OperationRequest[], wait: boolean): Promise<UpdateResult[]> {
     this.checkWritable();
     const firstOpId = collection.lastOpId + 1;
-    const entry: LogEntry = { firstOpId, ops: ops.map((op) => encodeOperation(op, collection.config)) };
+    const batch = requests.length > 1;
+    const resolved: Operation[] = [];
+    if (batch) collection.beginUndo();
+    try {
+      requests.forEach((request, i) => {
+        try {
+          const op = resolveOperation(collection, request);
+          collection.apply(op, firstOpId + i);
+          resolved.push(op);
+        } catch (error) {
+          throw batch ? inOperation(error, i) : error;
+        }
+      });
+    } catch (error) {
+      if (batch) collection.rollback();
+      throw error;
+    }
+    if (batch) collection.commitUndo();
+    return this.log(collection, firstOpId, resolved, wait);
+  }
+
+  /** Applies operations that need no resolution (index changes) and logs them. */
+  private writeResolved(collection: Collection, ops: Operation[], wait: boolean): Promise<UpdateResult[]> {
+    this.checkWritable();
+    const firstOpId = collection.lastOpId + 1;
     ops.forEach((op, i) => collection.apply(op, firstOpId + i));
+    return this.log(collection, firstOpId, ops, wait);
+  }
+
+  /** Appends one log record for applied operations; with `wait`, resolves once it committed. */
+  private async log(collection: Collection, firstOpId: number, ops: Operation[], wait: boolean): Promise<UpdateResult[]> {
+    const entry: LogEntry = { firstOpId, ops: ops.map((op) => encodeOperation(op, collection.config)) };
     const committed = this.track(this.storage.append({ seq: this.nextSeq++, uid: collection.uid, entry }));
     this.logRecordsSinceCompaction++;
     if (this.logRecordsSinceCompaction >= this.compactEvery) void this.compact().catch(() => {});
@@ -231,7 +322,7 @@ export class Engine {
     const collection = this.collection(name);
     const input = expectObject(body, 'body');
     const ids = expectArray(input.ids, 'ids');
-    const withPayload = parseWithPayload(input.with_payload, false);
+    const withPayload = parsePayloadSelector(input.with_payload, false);
     const withVector = parseWithVector(input.with_vector ?? input.with_vectors, collection);
     const seen = new Set<IdKey>();
     const out: Record_[] = [];
@@ -254,59 +345,97 @@ export class Engine {
     return recordOf(collection, slot, true, true);
   }
 
-  /** `POST /collections/{name}/points/query`: nearest neighbours of a vector or of a stored point, or an id-ordered listing. */
-  async query(name: string, body?: unknown): Promise<QueryResponse> {
+  /**
+   * `POST /collections/{name}/points/scroll` (API.md §6.3): id order from an inclusive `offset`,
+   * `limit + 1` looked at to give `next_page_offset`; or payload order with `order_by`.
+   */
+  async scroll(name: string, body?: unknown): Promise<{ points: Record_[]; next_page_offset: PointId | null }> {
     const collection = this.collection(name);
     const input = body === undefined || body === null ? {} : expectObject(body, 'body');
     const limit = optionalUint(input.limit, 'limit', 10);
     if (limit < 1) throw validationError('limit', 'value 0 invalid, must be 1 or larger');
-    const offset = optionalUint(input.offset, 'offset', 0);
-    const withPayload = parseWithPayload(input.with_payload, false);
+    const withPayload = parsePayloadSelector(input.with_payload, true);
     const withVector = parseWithVector(input.with_vector ?? input.with_vectors, collection);
-    const threshold = optionalNumber(input.score_threshold, 'score_threshold');
-    if (input.filter !== undefined && input.filter !== null) {
-      throw badRequest('filters are not supported yet (the filter language is not implemented in this version)');
+    const filter = input.filter === undefined || input.filter === null ? undefined : parseFilter(input.filter, 'filter');
+    if (input.order_by !== undefined && input.order_by !== null) {
+      if (input.offset !== undefined && input.offset !== null) throw badRequest('Cannot use an `offset` when using `order_by`');
+      return { points: orderedScroll(collection, input.order_by, filter, limit, withPayload, withVector), next_page_offset: null };
     }
-    if (input.prefetch !== undefined && input.prefetch !== null) throw badRequest('prefetch is not supported yet');
-    if (input.params !== undefined && input.params !== null) expectObject(input.params, 'params');
-    const using = input.using === undefined || input.using === null ? UNNAMED : input.using;
-    if (typeof using !== 'string') invalidType('using', using, 'a vector name');
-
-    if (input.query === undefined || input.query === null) {
-      if (threshold !== undefined) throw badRequest('A query is needed to use the score_threshold. Please provide a query.');
-      return { points: listInIdOrder(collection, offset, limit, withPayload, withVector) };
+    const matches = filter ? compileFilter(filter) : undefined;
+    const slots = collection.slotsInIdOrder();
+    let start = 0;
+    if (input.offset !== undefined && input.offset !== null) {
+      const from = idKeyOf(input.offset, 'offset');
+      let lo = 0;
+      let hi = slots.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareIdKeys(collection.keyAt(slots[mid]), from) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
     }
-    const space = collection.spaces.get(using);
-    if (!space) throw unknownVectorName(using);
-    const { vector, exclude } = this.resolveQuery(collection, input.query, using);
-    const hits = searchFlat(space, { vector, k: offset + limit, exclude, tieBreak: (a, b) => -collection.compareSlots(a, b) });
-    const points: ScoredPoint[] = [];
-    for (const hit of hits.slice(offset)) {
-      const score = userScore(space.distance, hit);
-      if (threshold !== undefined && !passes(space.distance, score, threshold)) break;
-      const record = recordOf(collection, hit.slot, withPayload, withVector);
-      points.push({ id: record.id, version: collection.versionAt(hit.slot), score, ...withoutId(record) });
+    const page: number[] = [];
+    for (let i = start; i < slots.length && page.length <= limit; i++) {
+      if (!matches || matches(filterTarget(collection, slots[i]))) page.push(slots[i]);
     }
-    return { points };
+    const next = page.length > limit ? idOfKey(collection.keyAt(page.pop()!)) : null;
+    return { points: page.map((slot) => recordOf(collection, slot, withPayload, withVector)), next_page_offset: next };
   }
 
-  /** The query vector of a `query` field: a vector, `{nearest}`, or the id of a stored point (then excluded from results). */
-  private resolveQuery(collection: Collection, query: unknown, using: string): { vector: Float32Array; exclude: number[] } {
-    const target = isObject(query) && 'nearest' in query ? query.nearest : query;
-    const space = collection.config.vectors.get(using)!;
-    if (Array.isArray(target) || target instanceof Float32Array || target instanceof Float64Array) {
-      return { vector: parseDenseVector(target, 'query', space.size), exclude: [] };
-    }
-    if (typeof target === 'number' || typeof target === 'string' || typeof target === 'bigint') {
-      const key = idKeyOf(target, 'query');
-      const slot = collection.slot(key);
-      if (slot === undefined) throw new QdrantError(404, `Not found: No point with id ${String(idOfKey(key))} found`);
-      const stored = collection.spaces.get(using)!;
-      if (!stored.has(slot)) throw badRequest(`Point ${String(idOfKey(key))} has no vector named "${using}"`);
-      return { vector: stored.get(slot), exclude: [slot] };
-    }
-    if (isObject(target)) throw badRequest(`query variant \`${Object.keys(target)[0] ?? '{}'}\` is not supported yet`);
-    return invalidType('query', target, 'a vector, a point id or a query object');
+  /** `POST /collections/{name}/points/count` (API.md §6.4): always exact. */
+  async count(name: string, body?: unknown): Promise<{ count: number }> {
+    const collection = this.collection(name);
+    const input = body === undefined || body === null ? {} : expectObject(body, 'body');
+    optionalBoolean(input.exact, 'exact', true);
+    if (input.filter === undefined || input.filter === null) return { count: collection.pointsCount };
+    const matches = compileFilter(parseFilter(input.filter, 'filter'));
+    let count = 0;
+    for (const slot of collection.slotsInIdOrder()) if (matches(filterTarget(collection, slot))) count++;
+    return { count };
+  }
+
+  /** `POST /collections/{name}/points/query`: nearest to a vector or a stored point, recommend, or an id-ordered listing. */
+  async query(name: string, body?: unknown): Promise<QueryResponse> {
+    const collection = this.collection(name);
+    return { points: executeSearch(collection, planQuery(collection, body)) };
+  }
+
+  /** `POST /collections/{name}/points/query/batch` */
+  async queryBatch(name: string, body: unknown): Promise<QueryResponse[]> {
+    const searches = batchSearches(body);
+    if (searches.length === 0) return [];
+    const collection = this.collection(name);
+    const plans = searches.map((search) => planQuery(collection, search)); // every request validated before any runs
+    return plans.map((plan) => ({ points: executeSearch(collection, plan) }));
+  }
+
+  /** Legacy `POST /collections/{name}/points/search` (still served by Qdrant 1.19): a plain array of hits. */
+  async search(name: string, body: unknown): Promise<ScoredPoint[]> {
+    const collection = this.collection(name);
+    return executeSearch(collection, planSearch(collection, body));
+  }
+
+  /** Legacy `POST /collections/{name}/points/search/batch` */
+  async searchBatch(name: string, body: unknown): Promise<ScoredPoint[][]> {
+    const searches = batchSearches(body);
+    if (searches.length === 0) return [];
+    const collection = this.collection(name);
+    return searches.map((search) => planSearch(collection, search)).map((plan) => executeSearch(collection, plan));
+  }
+
+  /** Legacy `POST /collections/{name}/points/recommend` (average_vector, best_score, sum_scores). */
+  async recommend(name: string, body: unknown): Promise<ScoredPoint[]> {
+    const collection = this.collection(name);
+    return executeSearch(collection, planRecommend(collection, body));
+  }
+
+  /** Legacy `POST /collections/{name}/points/recommend/batch` */
+  async recommendBatch(name: string, body: unknown): Promise<ScoredPoint[][]> {
+    const searches = batchSearches(body);
+    if (searches.length === 0) return [];
+    const collection = this.collection(name);
+    return searches.map((search) => planRecommend(collection, search)).map((plan) => executeSearch(collection, plan));
   }
 
   // ---- persistence -------------------------------------------------------------------------
@@ -320,10 +449,11 @@ export class Engine {
     const upToSeq = this.nextSeq - 1;
     const chunks: ChunkRecord[] = [];
     const collections: CollectionRecord[] = [];
-    const taken: [Collection, number[]][] = [];
+    const taken: [Collection, number[], number][] = [];
     for (const collection of this.collections.values()) {
       const dirty = collection.takeDirtyChunks();
-      taken.push([collection, dirty]);
+      taken.push([collection, dirty, collection.foldedOpId]);
+      collection.foldedOpId = collection.lastOpId;
       for (const no of dirty) {
         chunks.push({ uid: collection.uid, kind: POINTS_KIND, no, data: collection.readPointsChunk(no) });
         for (const [name, space] of collection.spaces) {
@@ -335,7 +465,10 @@ export class Engine {
     this.logRecordsSinceCompaction = 0;
     return this.track(this.storage.compact({ upToSeq, collections, chunks })).catch((error) => {
       // The log records were not deleted (the transaction is atomic), but the chunks must be written next time.
-      for (const [collection, dirty] of taken) collection.markDirty(dirty);
+      for (const [collection, dirty, folded] of taken) {
+        collection.markDirty(dirty);
+        collection.foldedOpId = folded;
+      }
       throw asQdrantError(error);
     });
   }
@@ -361,7 +494,7 @@ export class Engine {
   }
 
   private recordOf(collection: Collection): CollectionRecord {
-    const meta: CollectionMeta = { config: storeConfig(collection.config), lastOpId: collection.lastOpId };
+    const meta: CollectionMeta = { config: storeConfig(collection.config), foldedOpId: collection.foldedOpId };
     return { uid: collection.uid, name: collection.name, meta };
   }
 
@@ -408,36 +541,15 @@ function parseWriteParams(params: WriteParams | undefined): boolean {
   return wait;
 }
 
-/** Internal scores are "higher is better"; users see distances for Euclid and Manhattan (API.md §3.2). */
-function userScore(distance: string, hit: Hit): number {
-  if (distance === 'Euclid') return f32ToNumber(Math.fround(Math.sqrt(Math.abs(hit.score))));
-  if (distance === 'Manhattan') return f32ToNumber(Math.fround(Math.abs(hit.score)));
-  return f32ToNumber(hit.score);
+/** Adds which operation of a batch failed to its error (same status, Qdrant's message kept as the prefix). */
+function inOperation(error: unknown, index: number): QdrantError {
+  const e = asQdrantError(error);
+  return new QdrantError(e.status, `${e.message} (in operations[${index}]; nothing of the batch was applied)`);
 }
 
-/** `score_threshold` is strict: above it for similarities, below it for distances. */
-function passes(distance: string, score: number, threshold: number): boolean {
-  return distance === 'Euclid' || distance === 'Manhattan' ? score < threshold : score > threshold;
-}
-
-function withoutId(record: Record_): Omit<Record_, 'id'> {
-  const { id: _id, ...rest } = record;
-  return rest;
-}
-
-/** `query` without a query: points in id order, paged by offset/limit, each with score 1.0 (API.md §7.1). */
-function listInIdOrder(
-  collection: Collection,
-  offset: number,
-  limit: number,
-  withPayload: ReturnType<typeof parseWithPayload>,
-  withVector: ReturnType<typeof parseWithVector>,
-): ScoredPoint[] {
-  const slots = collection.liveSlots().sort(collection.compareSlots);
-  return slots.slice(offset, offset + limit).map((slot) => {
-    const record = recordOf(collection, slot, withPayload, withVector);
-    return { id: record.id, version: 0, score: 1, ...withoutId(record) };
-  });
+/** The `searches` of a batch read request. */
+function batchSearches(body: unknown): unknown[] {
+  return expectArray(expectObject(body, 'body').searches, 'searches');
 }
 
 /** A uid for a collection incarnation (random, without needing a secure context for randomUUID). */

@@ -1,40 +1,85 @@
 /**
- * Point operations: one internal type per operation family, parsed and fully validated from
- * the wire format before anything is applied (so a failed call changes nothing), and encoded
- * compactly for the log (vectors packed into one Float32Array per vector name).
+ * Point operations, in two forms. A *request* mirrors the wire format of one operation family
+ * (API.md §5) and may select points by filter or carry `update_mode` / `update_filter`; it is
+ * parsed and validated before anything changes. A *resolved* operation names its points
+ * explicitly: it is what the collection applies and what the log stores, so a replay does
+ * exactly what the live call did.
  */
-import { UNNAMED, type CollectionConfig } from './config';
-import { dimensionError, formatError, unknownVectorName, validationError, badRequest } from './errors';
+import { parseJsonPath, type JsonPath } from '../filter/json-path';
+import { parseFilter } from '../filter/parse';
+import type { Filter } from '../filter/types';
+import { UNNAMED, type CollectionConfig, type PayloadIndexSchema } from './config';
+import { dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
 import { copyPayload, expectArray, expectObject, invalidType, isObject, type JsonObject } from './json';
 
-/** One point of an upsert: every vector it has (absent names mean "no vector") and its payload. */
+// ---- resolved operations (applied and logged) ------------------------------------------------
+
+/** One point of an upsert: every vector it has (absent names mean "no vector") and its payload (null: none stored). */
 export interface PointWrite {
   key: IdKey;
   vectors: Map<string, Float32Array>;
-  payload: JsonObject;
+  payload: JsonObject | null;
 }
 
-/** Replace whole points (API.md §5.1). */
-export interface UpsertOperation {
-  kind: 'upsert';
-  points: PointWrite[];
+/** New vectors for some names of an existing point. */
+export interface VectorsWrite {
+  key: IdKey;
+  vectors: Map<string, Float32Array>;
 }
 
-/** Remove points by id; unknown ids are ignored (API.md §5.2). */
-export interface DeleteOperation {
-  kind: 'delete';
-  keys: IdKey[];
-}
+/** Every resolved operation; `keys` always name points explicitly. */
+export type Operation =
+  | { kind: 'upsert'; points: PointWrite[] }
+  | { kind: 'delete'; keys: IdKey[] }
+  | { kind: 'set_payload'; keys: IdKey[]; payload: JsonObject; key: JsonPath | null }
+  | { kind: 'overwrite_payload'; keys: IdKey[]; payload: JsonObject }
+  | { kind: 'delete_payload'; keys: IdKey[]; paths: JsonPath[] }
+  | { kind: 'clear_payload'; keys: IdKey[] }
+  | { kind: 'update_vectors'; points: VectorsWrite[] }
+  | { kind: 'delete_vectors'; keys: IdKey[]; names: string[] }
+  | { kind: 'create_index'; field: string; schema: PayloadIndexSchema }
+  | { kind: 'delete_index'; field: string };
 
-/** Every operation the engine applies. */
-export type Operation = UpsertOperation | DeleteOperation;
+// ---- requests (parsed from the wire) ---------------------------------------------------------
+
+/** Which points an operation touches: listed ids, or those matching a filter. */
+export type Selector = { keys: IdKey[] } | { filter: Filter };
+
+/** `update_mode` of an upsert (API.md §5.1). */
+export type UpdateMode = 'upsert' | 'insert_only' | 'update_only';
+
+/** A parsed operation request, before its points are resolved against the collection. */
+export type OperationRequest =
+  | { kind: 'upsert'; points: PointWrite[]; mode: UpdateMode; updateFilter?: Filter }
+  | { kind: 'delete'; selector: Selector }
+  | { kind: 'set_payload'; selector: Selector; payload: JsonObject; key: JsonPath | null }
+  | { kind: 'overwrite_payload'; selector: Selector; payload: JsonObject }
+  | { kind: 'delete_payload'; selector: Selector; paths: JsonPath[] }
+  | { kind: 'clear_payload'; selector: Selector }
+  | { kind: 'update_vectors'; points: VectorsWrite[]; updateFilter?: Filter }
+  | { kind: 'delete_vectors'; selector: Selector; names: string[] };
+
+/** The operation kinds of `POST /points/batch` (API.md §5.9). */
+export const OPERATION_KINDS = [
+  'upsert',
+  'delete',
+  'set_payload',
+  'overwrite_payload',
+  'delete_payload',
+  'clear_payload',
+  'update_vectors',
+  'delete_vectors',
+] as const;
+
+/** One of {@link OPERATION_KINDS}. */
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+// ---- vectors ---------------------------------------------------------------------------------
 
 /** Reads one vector: an array or typed array of finite numbers, of the configured size. */
 export function parseDenseVector(value: unknown, path: string, size: number): Float32Array {
-  if (!Array.isArray(value) && !(value instanceof Float32Array) && !(value instanceof Float64Array)) {
-    invalidType(path, value, 'a sequence of numbers');
-  }
+  if (!isVectorLike(value)) invalidType(path, value, 'a sequence of numbers');
   const source = value as ArrayLike<unknown>;
   if (source.length === 0) throw validationError(path, 'Vector must not be empty');
   if (source.length !== size) throw dimensionError(size, source.length);
@@ -43,12 +88,13 @@ export function parseDenseVector(value: unknown, path: string, size: number): Fl
     const x = source[i];
     if (typeof x !== 'number' || !Number.isFinite(x)) invalidType(`${path}[${i}]`, x, 'a finite f32');
     out[i] = x;
+    if (!Number.isFinite(out[i])) throw formatError(`${path}[${i}]: ${x} does not fit in f32`);
   }
-  if (!out.every(Number.isFinite)) throw formatError(`${path}: a number does not fit in f32`);
   return out;
 }
 
-function isVectorLike(value: unknown): boolean {
+/** Whether a value is shaped like one dense vector. */
+export function isVectorLike(value: unknown): boolean {
   return Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
 }
 
@@ -70,16 +116,41 @@ export function parseVectorStruct(value: unknown, path: string, config: Collecti
   return out;
 }
 
-function parsePayload(value: unknown, path: string): JsonObject {
-  return value === undefined || value === null ? {} : copyPayload(value, path);
+function parsePayload(value: unknown, path: string): JsonObject | null {
+  return value === undefined || value === null ? null : copyPayload(value, path);
 }
 
-/** Parses `PointInsertOperations` (`{points}` or `{batch}`) into an upsert. */
-export function parseUpsert(body: unknown, config: CollectionConfig, path = 'body'): UpsertOperation {
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function parseOptionalFilter(value: unknown, path: string): Filter | undefined {
+  return present(value) ? parseFilter(value, path) : undefined;
+}
+
+/** Reads a list of point ids. */
+export function parseIds(value: unknown, path: string): IdKey[] {
+  return expectArray(value, path).map((id, i) => idKeyOf(id, `${path}[${i}]`));
+}
+
+/**
+ * Reads `points` / `filter` selecting the points of an operation: ids win when both are given
+ * (API.md §5.5); neither is a 400.
+ */
+function parseSelector(input: JsonObject, path: string): Selector {
+  if (present(input.points)) return { keys: parseIds(input.points, `${path}.points`) };
+  if (present(input.filter)) return { filter: parseFilter(input.filter, `${path}.filter`) };
+  throw formatError(`${path}: Either list of point ids or filter must be provided`);
+}
+
+// ---- one parser per operation family ---------------------------------------------------------
+
+/** `PointInsertOperations` (`{points}` or `{batch}`), with `update_mode` and `update_filter` (API.md §5.1). */
+export function parseUpsert(body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
   const input = expectObject(body, path);
-  if (input.points !== undefined && input.points !== null) {
-    const list = expectArray(input.points, `${path}.points`);
-    const points = list.map((raw, i) => {
+  let points: PointWrite[];
+  if (present(input.points)) {
+    points = expectArray(input.points, `${path}.points`).map((raw, i) => {
       const at = `${path}.points[${i}]`;
       const point = expectObject(raw, at);
       if (point.id === undefined) throw formatError(`${at}: missing field \`id\``);
@@ -90,35 +161,37 @@ export function parseUpsert(body: unknown, config: CollectionConfig, path = 'bod
         payload: parsePayload(point.payload, `${at}.payload`),
       };
     });
-    return { kind: 'upsert', points };
+  } else if (present(input.batch)) {
+    points = parseColumns(input.batch, `${path}.batch`, config);
+  } else {
+    throw formatError(`${path}: data did not match any variant of untagged enum PointInsertOperations (expected \`points\` or \`batch\`)`);
   }
-  if (input.batch !== undefined && input.batch !== null) return { kind: 'upsert', points: parseBatch(input.batch, `${path}.batch`, config) };
-  throw formatError(`${path}: data did not match any variant of untagged enum PointInsertOperations (expected \`points\` or \`batch\`)`);
+  const mode = input.update_mode ?? 'upsert';
+  if (mode !== 'upsert' && mode !== 'insert_only' && mode !== 'update_only') {
+    throw formatError(`${path}.update_mode: unknown variant \`${String(mode)}\`, expected one of \`upsert\`, \`insert_only\`, \`update_only\``);
+  }
+  return { kind: 'upsert', points, mode, updateFilter: parseOptionalFilter(input.update_filter, `${path}.update_filter`) };
 }
 
-function parseBatch(value: unknown, path: string, config: CollectionConfig): PointWrite[] {
+function parseColumns(value: unknown, path: string, config: CollectionConfig): PointWrite[] {
   const batch = expectObject(value, path);
   const ids = expectArray(batch.ids, `${path}.ids`);
   const n = ids.length;
   const columns = new Map<string, unknown[]>();
-  if (isVectorLike(batch.vectors) || (Array.isArray(batch.vectors) && batch.vectors.length === 0)) {
-    columns.set(UNNAMED, expectArray(batch.vectors, `${path}.vectors`));
+  if (Array.isArray(batch.vectors)) {
+    columns.set(UNNAMED, batch.vectors);
   } else {
     const named = expectObject(batch.vectors, `${path}.vectors`);
     for (const name of Object.keys(named)) columns.set(name, expectArray(named[name], `${path}.vectors.${name}`));
   }
   for (const [name, column] of columns) {
     if (!config.vectors.has(name)) throw unknownVectorName(name);
-    if (column.length !== n) {
-      throw validationError(`${path}`, `number of ids and vectors must be equal (${n} != ${column.length})`);
-    }
+    if (column.length !== n) throw validationError(path, `number of ids and vectors must be equal (${n} != ${column.length})`);
   }
   let payloads: unknown[] | undefined;
-  if (batch.payloads !== undefined && batch.payloads !== null) {
+  if (present(batch.payloads)) {
     payloads = expectArray(batch.payloads, `${path}.payloads`);
-    if (payloads.length !== n) {
-      throw validationError(`${path}`, `number of ids and payloads must be equal (${n} != ${payloads.length})`);
-    }
+    if (payloads.length !== n) throw validationError(path, `number of ids and payloads must be equal (${n} != ${payloads.length})`);
   }
   return ids.map((id, i) => {
     const vectors = new Map<string, Float32Array>();
@@ -130,59 +203,126 @@ function parseBatch(value: unknown, path: string, config: CollectionConfig): Poi
   });
 }
 
-/** Parses `PointsSelector` into a delete. Filters arrive with the filter language (a later issue). */
-export function parseDelete(body: unknown, path = 'body'): DeleteOperation {
+/** `PointsSelector` for `POST /points/delete` (API.md §5.2). */
+export function parseDelete(body: unknown, path = 'body'): OperationRequest {
   const input = expectObject(body, path);
-  if (input.points !== undefined && input.points !== null) {
-    const ids = expectArray(input.points, `${path}.points`);
-    return { kind: 'delete', keys: ids.map((id, i) => idKeyOf(id, `${path}.points[${i}]`)) };
+  if (!present(input.points) && !present(input.filter)) {
+    throw formatError(`${path}: data did not match any variant of untagged enum PointsSelector (expected \`points\` or \`filter\`)`);
   }
-  if (input.filter !== undefined && input.filter !== null) {
-    throw badRequest('deleting points by filter is not supported yet (the filter language is not implemented in this version)');
-  }
-  throw formatError(`${path}: data did not match any variant of untagged enum PointsSelector (expected \`points\` or \`filter\`)`);
+  return { kind: 'delete', selector: parseSelector(input, path) };
 }
 
-const BATCH_KINDS = ['upsert', 'delete', 'set_payload', 'overwrite_payload', 'delete_payload', 'clear_payload', 'update_vectors', 'delete_vectors'];
+/** `SetPayload` for set (merge) or overwrite (API.md §5.5, §5.6); overwrite ignores `key`. */
+export function parseSetPayload(body: unknown, overwrite: boolean, path = 'body'): OperationRequest {
+  const input = expectObject(body, path);
+  if (input.payload === undefined) throw formatError(`${path}: missing field \`payload\``);
+  const payload = copyPayload(input.payload, `${path}.payload`);
+  const selector = parseSelector(input, path);
+  if (overwrite) return { kind: 'overwrite_payload', selector, payload };
+  const key = present(input.key) ? parseJsonPath(input.key, `${path}.key`) : null;
+  return { kind: 'set_payload', selector, payload, key };
+}
 
-/** Parses the `operations` of `POST /points/batch`; every operation is validated before any is applied. */
-export function parseBatchOperations(body: unknown, config: CollectionConfig): Operation[] {
+/** `DeletePayload` (API.md §5.7). */
+export function parseDeletePayload(body: unknown, path = 'body'): OperationRequest {
+  const input = expectObject(body, path);
+  if (input.keys === undefined) throw formatError(`${path}: missing field \`keys\``);
+  const paths = expectArray(input.keys, `${path}.keys`).map((key, i) => parseJsonPath(key, `${path}.keys[${i}]`));
+  return { kind: 'delete_payload', selector: parseSelector(input, path), paths };
+}
+
+/** `PointsSelector` for clear payload (API.md §5.8). */
+export function parseClearPayload(body: unknown, path = 'body'): OperationRequest {
+  return { kind: 'clear_payload', selector: parseSelector(expectObject(body, path), path) };
+}
+
+/** `UpdateVectors` (API.md §5.3): at least one point, each with at least one vector. */
+export function parseUpdateVectors(body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
+  const input = expectObject(body, path);
+  if (input.points === undefined) throw formatError(`${path}: missing field \`points\``);
+  const list = expectArray(input.points, `${path}.points`);
+  if (list.length === 0) throw validationError(`${path}.points`, 'must contain at least 1 item');
+  const points = list.map((raw, i) => {
+    const at = `${path}.points[${i}]`;
+    const point = expectObject(raw, at);
+    if (point.id === undefined) throw formatError(`${at}: missing field \`id\``);
+    if (point.vector === undefined) throw formatError(`${at}: missing field \`vector\``);
+    const vectors = parseVectorStruct(point.vector, `${at}.vector`, config);
+    if (vectors.size === 0) throw validationError(`points[${i}].vector`, 'must specify vectors to update for point');
+    return { key: idKeyOf(point.id, `${at}.id`), vectors };
+  });
+  return { kind: 'update_vectors', points, updateFilter: parseOptionalFilter(input.update_filter, `${path}.update_filter`) };
+}
+
+/** `DeleteVectors` (API.md §5.4): vector names must exist. */
+export function parseDeleteVectors(body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
+  const input = expectObject(body, path);
+  if (input.vector === undefined) throw formatError(`${path}: missing field \`vector\``);
+  const names = expectArray(input.vector, `${path}.vector`).map((name, i) => {
+    if (typeof name !== 'string') invalidType(`${path}.vector[${i}]`, name, 'a vector name');
+    if (!config.vectors.has(name)) throw unknownVectorName(name);
+    return name;
+  });
+  if (names.length === 0) throw validationError(`${path}.vector`, 'must contain at least 1 item');
+  return { kind: 'delete_vectors', selector: parseSelector(input, path), names };
+}
+
+/** Parses the `operations` of `POST /points/batch`: each item has exactly one of the eight kinds. */
+export function parseBatchOperations(body: unknown, config: CollectionConfig): OperationRequest[] {
   const input = expectObject(body, 'body');
-  const list = expectArray(input.operations, 'body.operations');
-  return list.map((raw, i) => {
+  return expectArray(input.operations, 'body.operations').map((raw, i) => {
     const at = `operations[${i}]`;
     const item = expectObject(raw, at);
     const keys = Object.keys(item);
-    if (keys.length !== 1 || !BATCH_KINDS.includes(keys[0])) {
-      throw formatError(`${at}: data did not match any variant of untagged enum UpdateOperation`);
+    if (keys.length !== 1 || !(OPERATION_KINDS as readonly string[]).includes(keys[0])) {
+      throw formatError(`${at}: data did not match any variant of untagged enum UpdateOperation (one of ${OPERATION_KINDS.join(', ')})`);
     }
-    const kind = keys[0];
-    if (kind === 'upsert') return parseUpsert(item.upsert, config, `${at}.upsert`);
-    if (kind === 'delete') return parseDelete(item.delete, `${at}.delete`);
-    throw badRequest(`${at}: the \`${kind}\` operation is not supported yet`);
+    return parseOperation(keys[0] as OperationKind, item[keys[0]], config, `${at}.${keys[0]}`);
   });
 }
 
-/** The log form of an upsert: ids, one packed Float32Array per vector name, payloads. */
-interface EncodedUpsert {
-  kind: 'upsert';
-  keys: IdKey[];
-  /** Per vector name: which points have it (1/0) and their numbers, packed. Names are data, never object keys. */
-  vectors: { name: string; has: Uint8Array; data: Float32Array }[];
-  payloads: JsonObject[];
+/** Parses one operation of a kind from its body. */
+export function parseOperation(kind: OperationKind, body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
+  switch (kind) {
+    case 'upsert':
+      return parseUpsert(body, config, path);
+    case 'delete':
+      return parseDelete(body, path);
+    case 'set_payload':
+      return parseSetPayload(body, false, path);
+    case 'overwrite_payload':
+      return parseSetPayload(body, true, path);
+    case 'delete_payload':
+      return parseDeletePayload(body, path);
+    case 'clear_payload':
+      return parseClearPayload(body, path);
+    case 'update_vectors':
+      return parseUpdateVectors(body, config, path);
+    case 'delete_vectors':
+      return parseDeleteVectors(body, config, path);
+  }
 }
 
-/** An operation as stored in the log. */
-export type EncodedOperation = EncodedUpsert | DeleteOperation;
+// ---- the log form ----------------------------------------------------------------------------
 
-/** Packs an operation for the log. */
-export function encodeOperation(op: Operation, config: CollectionConfig): EncodedOperation {
-  if (op.kind === 'delete') return op;
-  const n = op.points.length;
+/** Vectors of several points, packed per vector name. Names are data, never object keys. */
+interface PackedVectors {
+  keys: IdKey[];
+  vectors: { name: string; has: Uint8Array; data: Float32Array }[];
+}
+
+/** An operation as stored in the log: vectors packed into one Float32Array per name. */
+export type EncodedOperation =
+  | ({ kind: 'upsert'; payloads: (JsonObject | null)[] } & PackedVectors)
+  | ({ kind: 'update_vectors' } & PackedVectors)
+  | Exclude<Operation, { kind: 'upsert' } | { kind: 'update_vectors' }>;
+
+function pack(points: { key: IdKey; vectors: Map<string, Float32Array> }[], config: CollectionConfig): PackedVectors {
+  const n = points.length;
   const vectors = [...config.vectors].map(([name, space]) => {
     const has = new Uint8Array(n);
     const data = new Float32Array(n * space.size);
-    op.points.forEach((p, i) => {
+    points.forEach((p, i) => {
       const v = p.vectors.get(name);
       if (v) {
         has[i] = 1;
@@ -191,20 +331,37 @@ export function encodeOperation(op: Operation, config: CollectionConfig): Encode
     });
     return { name, has, data };
   });
-  return { kind: 'upsert', keys: op.points.map((p) => p.key), vectors, payloads: op.points.map((p) => p.payload) };
+  return { keys: points.map((p) => p.key), vectors };
+}
+
+function unpack(packed: PackedVectors, config: CollectionConfig): VectorsWrite[] {
+  return packed.keys.map((key, i) => {
+    const vectors = new Map<string, Float32Array>();
+    for (const column of packed.vectors) {
+      const size = config.vectors.get(column.name)?.size;
+      if (size && column.has[i]) vectors.set(column.name, column.data.subarray(i * size, (i + 1) * size));
+    }
+    return { key, vectors };
+  });
+}
+
+/** Packs a resolved operation for the log. */
+export function encodeOperation(op: Operation, config: CollectionConfig): EncodedOperation {
+  if (op.kind === 'upsert') return { kind: 'upsert', ...pack(op.points, config), payloads: op.points.map((p) => p.payload) };
+  if (op.kind === 'update_vectors') return { kind: 'update_vectors', ...pack(op.points, config) };
+  return op;
 }
 
 /** Unpacks a logged operation. */
 export function decodeOperation(encoded: EncodedOperation, config: CollectionConfig): Operation {
-  if (encoded.kind === 'delete') return encoded;
-  const points = encoded.keys.map((key, i) => {
-    const vectors = new Map<string, Float32Array>();
-    for (const column of encoded.vectors) {
-      const size = config.vectors.get(column.name)?.size;
-      if (size && column.has[i]) vectors.set(column.name, column.data.subarray(i * size, (i + 1) * size));
-    }
-    const payload = encoded.payloads[i];
-    return { key, vectors, payload: isObject(payload) ? payload : {} };
-  });
-  return { kind: 'upsert', points };
+  if (encoded.kind === 'upsert') {
+    const points = unpack(encoded, config).map((p, i) => {
+      const payload = encoded.payloads[i];
+      return { ...p, payload: isObject(payload) ? payload : null };
+    });
+    return { kind: 'upsert', points };
+  }
+  if (encoded.kind === 'update_vectors') return { kind: 'update_vectors', points: unpack(encoded, config) };
+  return encoded;
 }
+

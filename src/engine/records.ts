@@ -1,30 +1,18 @@
 /**
- * Shaping points for reads (API.md §8): which payload and vectors a `Record` or `ScoredPoint`
+ * Shaping points for reads (API.md §8): which payload (src/payload/select) and vectors a `Record` or `ScoredPoint`
  * carries, with keys left out when not asked for, and f32 numbers printed the way Qdrant
  * prints them (the shortest decimal that reads back as the same f32: 0.1, not 0.10000000149).
  */
 import { UNNAMED } from './config';
 import type { Collection } from './collection';
-import { badRequest, unknownVectorName } from './errors';
+import { selectPayload, type PayloadSelector } from '../payload/select';
+import { unknownVectorName } from './errors';
 import { idOfKey } from './ids';
 import { expectArray, invalidType } from './json';
 import type { Record_ } from './types';
 
-/** What a read returns of the payload: everything or nothing (key selectors come with the filter language). */
-export type PayloadSelector = boolean;
-
 /** What a read returns of the vectors: all, none, or these names. */
 export type VectorSelector = boolean | string[];
-
-/** Parses `with_payload`. */
-export function parseWithPayload(value: unknown, fallback: boolean): PayloadSelector {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'boolean') return value;
-  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
-    throw badRequest('with_payload key lists and include/exclude selectors are not supported yet; use true or false');
-  }
-  return invalidType('with_payload', value, 'a boolean, a list of keys or an include/exclude selector');
-}
 
 /** Parses `with_vector` (or its alias `with_vectors`), checking vector names. */
 export function parseWithVector(value: unknown, collection: Collection): VectorSelector {
@@ -58,7 +46,8 @@ export function vectorToJson(vector: Float32Array): number[] {
 /** Builds the `Record` of a slot with the requested parts. */
 export function recordOf(collection: Collection, slot: number, withPayload: PayloadSelector, withVector: VectorSelector): Record_ {
   const record: Record_ = { id: idOfKey(collection.keyAt(slot)) };
-  if (withPayload) record.payload = structuredClone(collection.payloadAt(slot));
+  if (withPayload === true) record.payload = structuredClone(collection.payloadAt(slot));
+  else if (withPayload) record.payload = selectPayload(structuredClone(collection.payloadAt(slot)), withPayload);
   if (withVector) record.vector = vectorsOf(collection, slot, withVector);
   return record;
 }

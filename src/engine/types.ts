@@ -58,13 +58,107 @@ export interface WriteParams {
 }
 
 /** `PointInsertOperations`: the body of `PUT /points`. */
-export type PointInsertOperations = { points: PointStruct[] } | { batch: Batch };
+export type PointInsertOperations = ({ points: PointStruct[] } | { batch: Batch }) & UpsertOptions;
 
 /** `PointsSelector`: the body of `POST /points/delete`. */
 export type PointsSelector = { points: PointId[] } | { filter: Record<string, unknown> };
 
-/** One operation of `POST /points/batch`. */
-export type PointsUpdateOperation = { upsert: PointInsertOperations } | { delete: PointsSelector };
+/** `update_mode` and `update_filter` of an upsert (API.md §5.1). */
+export interface UpsertOptions {
+  update_mode?: 'upsert' | 'insert_only' | 'update_only';
+  update_filter?: Record<string, unknown>;
+}
+
+/** A filter (API.md §9); see src/filter/types.ts for the parsed form. */
+export type Filter = Record<string, unknown>;
+
+/** Body of set / overwrite payload. */
+export interface SetPayload {
+  payload: Payload;
+  points?: PointId[];
+  filter?: Filter;
+  key?: string | null;
+}
+
+/** Body of delete payload. */
+export interface DeletePayload {
+  keys: string[];
+  points?: PointId[];
+  filter?: Filter;
+}
+
+/** Body of update vectors. */
+export interface UpdateVectors {
+  points: { id: PointId; vector: VectorStruct }[];
+  update_filter?: Filter;
+}
+
+/** Body of delete vectors. */
+export interface DeleteVectors {
+  points?: PointId[];
+  filter?: Filter;
+  vector: string[];
+}
+
+/** One operation of `POST /points/batch` (the eight kinds of API.md §5.9). */
+export type PointsUpdateOperation =
+  | { upsert: PointInsertOperations }
+  | { delete: PointsSelector }
+  | { set_payload: SetPayload }
+  | { overwrite_payload: SetPayload }
+  | { delete_payload: DeletePayload }
+  | { clear_payload: PointsSelector }
+  | { update_vectors: UpdateVectors }
+  | { delete_vectors: DeleteVectors };
+
+/** Body of scroll. */
+export interface ScrollRequest {
+  filter?: Filter;
+  limit?: number;
+  offset?: PointId;
+  with_payload?: WithPayloadInterface;
+  with_vector?: WithVector;
+  order_by?: string | { key: string; direction?: 'asc' | 'desc'; start_from?: number | string };
+}
+
+/** Result of scroll. */
+export interface ScrollResult {
+  points: Record_[];
+  next_page_offset: PointId | null;
+}
+
+/** Body of count. */
+export interface CountRequest {
+  filter?: Filter;
+  exact?: boolean;
+}
+
+/** Body of the legacy search. */
+export interface SearchRequest {
+  vector: DenseVector | { name: string; vector: DenseVector };
+  limit?: number;
+  offset?: number;
+  filter?: Filter;
+  params?: SearchParams;
+  with_payload?: WithPayloadInterface;
+  with_vector?: WithVector;
+  score_threshold?: number;
+}
+
+/** Body of the legacy recommend. */
+export interface RecommendRequest {
+  positive?: (PointId | DenseVector)[];
+  negative?: (PointId | DenseVector)[];
+  strategy?: 'average_vector' | 'best_score' | 'sum_scores';
+  using?: string;
+  limit?: number;
+  offset?: number;
+  filter?: Filter;
+  params?: SearchParams;
+  with_payload?: WithPayloadInterface;
+  with_vector?: WithVector;
+  score_threshold?: number;
+}
 
 /** `UpdateResult` (API.md §1.4). */
 export interface UpdateResult {
@@ -90,6 +184,8 @@ export interface Record_ {
   id: PointId;
   payload?: Payload;
   vector?: number[] | Record<string, number[]>;
+  /** The payload value a record was ordered by (scroll with `order_by`). */
+  order_value?: number;
 }
 
 /** A search hit. */
@@ -107,7 +203,11 @@ export interface SearchParams {
 
 /** Body of `POST /points/query`. */
 export interface QueryRequest {
-  query?: DenseVector | PointId | { nearest: DenseVector | PointId };
+  query?:
+    | DenseVector
+    | PointId
+    | { nearest: DenseVector | PointId }
+    | { recommend: { positive?: (PointId | DenseVector)[]; negative?: (PointId | DenseVector)[]; strategy?: 'average_vector' | 'best_score' | 'sum_scores' } };
   using?: string;
   filter?: Record<string, unknown>;
   params?: SearchParams;

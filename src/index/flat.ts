@@ -18,8 +18,12 @@ export interface FlatQuery {
   vector: ArrayLike<number>;
   /** How many hits to return at most. */
   k: number;
-  /** Slots that must not be returned (e.g. the example point of a query by id). */
-  exclude?: readonly number[];
+  /**
+   * Slots that may be returned, as a bitset (bit s of word s/32); absent = every slot with a
+   * vector. Filters and excluded example points arrive here, so the scan itself honours them
+   * and `k` results come back whenever `k` allowed slots exist.
+   */
+  allowed?: Uint32Array;
   /** Orders two slots whose scores are equal: negative when `a` comes first. */
   tieBreak: (a: number, b: number) => number;
 }
@@ -40,11 +44,11 @@ export function searchFlat(space: VectorSpace, query: FlatQuery): Hit[] {
   try {
     kernels.f32(queryPtr, dim).set(query.vector);
     if (space.distance === 'Cosine') kernels.normalize(queryPtr, dim);
-    if (query.exclude && query.exclude.length > 0) {
+    if (query.allowed) {
       ownMask = maskPtr = heap.alloc((rows / 32) * 4);
       const mask = kernels.u32(ownMask, rows / 32);
       mask.set(kernels.u32(space.presencePointer, rows / 32));
-      for (const slot of query.exclude) if (slot < rows) mask[slot >>> 5] &= ~(1 << (slot & 31));
+      for (let w = 0; w < mask.length; w++) mask[w] &= query.allowed[w] ?? 0;
     }
     const n = kernels.topK(space.metric, queryPtr, space.basePointer, rows, dim, want, maskPtr, rowsPtr, scoresPtr);
     const outRows = kernels.i32(rowsPtr, n);
@@ -90,5 +94,26 @@ function collectTies(
     return hits;
   } finally {
     kernels.heap.free(scratch);
+  }
+}
+
+/**
+ * Internal scores of every slot against one vector (slots without a vector score garbage: mask
+ * them with the space's presence). For scorers that combine several examples (recommend).
+ */
+export function scoreAll(space: VectorSpace, vector: ArrayLike<number>): Float32Array {
+  const rows = space.slotCapacity;
+  if (rows === 0) return new Float32Array(0);
+  const kernels = space.kernels;
+  const queryPtr = kernels.heap.alloc(space.dim * 4);
+  const outPtr = kernels.heap.alloc(rows * 4);
+  try {
+    kernels.f32(queryPtr, space.dim).set(vector);
+    if (space.distance === 'Cosine') kernels.normalize(queryPtr, space.dim);
+    kernels.scoreRows(space.metric, queryPtr, space.basePointer, rows, space.dim, outPtr);
+    return kernels.f32(outPtr, rows).slice();
+  } finally {
+    kernels.heap.free(queryPtr);
+    kernels.heap.free(outPtr);
   }
 }

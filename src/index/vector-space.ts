@@ -82,10 +82,21 @@ export class VectorSpace {
     const rowPtr = this.dataPtr + slot * this.dim * 4;
     this.kernels.f32(rowPtr, this.dim).set(vector);
     if (this.distance === 'Cosine') this.kernels.normalize(rowPtr, this.dim);
+    this.markPresent(slot);
+  }
+
+  private markPresent(slot: number): void {
     const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
     const bit = 1 << (slot & 31);
     if (!(words[slot >>> 5] & bit)) this.liveCount++;
     words[slot >>> 5] |= bit;
+  }
+
+  /** Puts back a vector exactly as it was stored (already normalised), e.g. when a batch is undone. */
+  restore(slot: number, stored: Float32Array): void {
+    this.ensureCapacity(slot + 1);
+    this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).set(stored);
+    this.markPresent(slot);
   }
 
   /** Removes the vector of a slot (its bit is cleared; the numbers are left). */
@@ -133,6 +144,11 @@ export class VectorSpace {
       this.liveCount += popcount(stored.present[w]) - popcount(words[w]);
       words[w] = stored.present[w];
     }
+  }
+
+  /** A copy of the presence bitset (bit s of word s/32 set ⇔ slot s holds a vector). */
+  presence(): Uint32Array {
+    return this.capacity ? this.kernels.u32(this.presentPtr, this.capacity / 32).slice() : new Uint32Array(0);
   }
 
   /** Gives the arena and bitset back to the WASM heap. */

@@ -126,4 +126,49 @@ describe('persistence: batch log + chunked segments in IndexedDB (DESIGN.md)', (
     expect(await again.collectionExists('c')).toEqual({ exists: false });
     await again.close();
   });
+
+  test('every operation kind replays from the log and from chunks to the same state; a failed batch leaves no record', async () => {
+    const name = freshName();
+    const store = await open(name, { compactEvery: 1000 });
+    await store.createCollection('c', { vectors: { a: { size: 2, distance: 'Dot' }, b: { size: 3, distance: 'Cosine' } }, metadata: { v: 1 } });
+    await store.upsert('c', { points: [1, 2, 3, 4].map((id) => ({ id, vector: { a: [id, 1], b: [1, id, 0] }, payload: { id, tags: ['x'], deep: { k: id } } })) });
+    await store.setPayload('c', { payload: { set: true }, filter: { must: [{ key: 'id', range: { gte: 3 } }] } });
+    await store.setPayload('c', { payload: { inner: 1 }, points: [1], key: 'deep' });
+    await store.overwritePayload('c', { payload: { only: true, nothing: null }, points: [2] });
+    await store.deletePayload('c', { keys: ['tags', 'deep.k'], points: [3] });
+    await store.clearPayload('c', { points: [4] });
+    await store.updateVectors('c', { points: [{ id: 1, vector: { b: [0, 0, 1] } }] });
+    await store.deleteVectors('c', { points: [2], vector: ['a'] });
+    await store.upsert('c', { update_mode: 'insert_only', points: [{ id: 1, vector: { a: [9, 9] } }, { id: 5, vector: { a: [5, 5] } }] });
+    await store.delete('c', { filter: { must: [{ has_id: [3] }] } });
+    await store.createPayloadIndex('c', { field_name: 'id', field_schema: 'integer', wait: true });
+    await store.updateCollection('c', { metadata: { v: null, w: 2 } });
+    const failed = await store.batchUpdate('c', { operations: [{ delete: { points: [1] } }, { clear_payload: { points: [404] } }] }).catch((e) => e);
+    expect(failed.status).toBe(404);
+    expect((await recordCounts(name)).log).toBe(11); // the failed batch wrote nothing
+
+    const state = async (s: Awaited<ReturnType<typeof open>>) => ({
+      points: (await s.scroll('c', { limit: 100, with_vector: true })).points,
+      info: await s.getCollection('c'),
+      versions: (await s.query('c', { limit: 100 })).points.map((p) => p.id),
+      ordered: (await s.scroll('c', { order_by: 'id', with_payload: false })).points,
+    });
+    const before = await state(store);
+    expect(before.points.map((p) => p.id)).toEqual([1, 2, 4, 5]);
+    expect(before.info.config.metadata).toEqual({ w: 2 });
+    expect(before.info.payload_schema).toEqual({ id: { data_type: 'integer', points: 1 } }); // 2 was overwritten, 4 cleared, 5 has none
+
+    const fromLog = await open(name);
+    expect(await state(fromLog)).toEqual(before);
+    await fromLog.compact();
+    expect(await recordCounts(name)).toMatchObject({ log: 0 });
+    const fromChunks = await open(name);
+    expect(await state(fromChunks)).toEqual(before);
+    const next = await fromChunks.upsert('c', { points: [{ id: 6, vector: { a: [1, 1] } }] });
+    expect(next.operation_id).toBe(12);
+    await fromChunks.close();
+    await fromLog.close();
+    await store.close();
+  });
 });
+

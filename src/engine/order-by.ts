@@ -1,0 +1,75 @@
+/**
+ * Scrolling in payload order (`order_by`, API.md §6.3): needs a range-capable payload index on
+ * the key (integer, float or datetime); a point with several values shows once per value; ties
+ * are ordered by id; `start_from` bounds the first value.
+ */
+import { datetimeToMicros, parseDatetime } from '../filter/datetime';
+import { compileFilter } from '../filter/evaluate';
+import { parseJsonPath, valuesAt } from '../filter/json-path';
+import type { Filter } from '../filter/types';
+import type { PayloadSelector } from '../payload/select';
+import type { Collection } from './collection';
+import { badRequest, formatError } from './errors';
+import { compareIdKeys } from './ids';
+import { expectObject, invalidType } from './json';
+import { recordOf, type VectorSelector } from './records';
+import { filterTarget } from './resolve';
+import type { Record_ } from './types';
+
+const RANGE_TYPES = ['integer', 'float', 'datetime'];
+
+/** The points of one scroll page in payload order, each with its `order_value`. */
+export function orderedScroll(
+  collection: Collection,
+  orderBy: unknown,
+  filter: Filter | undefined,
+  limit: number,
+  withPayload: PayloadSelector,
+  withVector: VectorSelector,
+): Record_[] {
+  const spec = typeof orderBy === 'string' ? { key: orderBy } : expectObject(orderBy, 'order_by');
+  const key = spec.key;
+  if (typeof key !== 'string') invalidType('order_by.key', key, 'a string');
+  const direction = spec.direction ?? 'asc';
+  if (direction !== 'asc' && direction !== 'desc') {
+    throw formatError(`order_by.direction: unknown variant \`${String(direction)}\`, expected \`asc\` or \`desc\``);
+  }
+  const index = collection.config.payloadIndexes.get(key);
+  if (!index || !RANGE_TYPES.includes(index.type)) {
+    throw badRequest(
+      `No range index for \`order_by\` key: \`${key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`,
+    );
+  }
+  const datetime = index.type === 'datetime';
+  // Datetimes order by their epoch microseconds (Qdrant's order_value for a datetime index).
+  const micros = (text: string): number | undefined => {
+    const parsed = parseDatetime(text);
+    return parsed && datetimeToMicros(parsed);
+  };
+  const toNumber = (value: unknown): number | undefined => {
+    if (datetime) return typeof value === 'string' ? micros(value) : undefined;
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  };
+  let start: number | undefined;
+  if (spec.start_from !== undefined && spec.start_from !== null) {
+    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : toNumber(spec.start_from);
+    if (start === undefined) invalidType('order_by.start_from', spec.start_from, 'a number or a datetime');
+  }
+  const path = parseJsonPath(key, 'order_by.key');
+  const matches = filter ? compileFilter(filter) : undefined;
+  const entries: { slot: number; value: number }[] = [];
+  for (const slot of collection.slotsInIdOrder()) {
+    if (matches && !matches(filterTarget(collection, slot))) continue;
+    for (const found of valuesAt(collection.payloadAt(slot), path)) {
+      for (const item of Array.isArray(found) ? found : [found]) {
+        const value = toNumber(item);
+        if (value === undefined) continue;
+        if (start !== undefined && (direction === 'asc' ? value < start : value > start)) continue;
+        entries.push({ slot, value });
+      }
+    }
+  }
+  const sign = direction === 'asc' ? 1 : -1;
+  entries.sort((a, b) => sign * (a.value - b.value) || compareIdKeys(collection.keyAt(a.slot), collection.keyAt(b.slot)));
+  return entries.slice(0, limit).map(({ slot, value }) => ({ ...recordOf(collection, slot, withPayload, withVector), order_value: value }));
+}

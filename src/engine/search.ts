@@ -1,0 +1,254 @@
+/**
+ * Search: `query` (API.md §7.1), the legacy `search` (§7.3) and `recommend` (§7.2) requests are
+ * parsed into one plan — which vector space, what to score, which points may be returned — and
+ * run by one executor over the flat index. Filters become a slot bitset that the WASM scan
+ * honours, so a filtered query returns `limit` points whenever that many match.
+ */
+import { parseFilter } from '../filter/parse';
+import type { Filter } from '../filter/types';
+import { scoreAll, searchFlat } from '../index/flat';
+import type { VectorSpace } from '../index/vector-space';
+import { parsePayloadSelector, type PayloadSelector } from '../payload/select';
+import type { Collection } from './collection';
+import { UNNAMED } from './config';
+import { badRequest, formatError, unknownVectorName, validationError } from './errors';
+import { idKeyOf, type IdKey } from './ids';
+import { expectArray, expectObject, invalidType, isObject, optionalUint, optionalNumber, type JsonObject } from './json';
+import { isVectorLike, parseDenseVector } from './operations';
+import { f32ToNumber, parseWithVector, recordOf, type VectorSelector } from './records';
+import { filterBitset, noPointWithId } from './resolve';
+import type { ScoredPoint } from './types';
+
+/** Recommendation strategies (API.md §7.2). */
+export type RecommendStrategy = 'average_vector' | 'best_score' | 'sum_scores';
+
+/** What to score candidates by. */
+type Target =
+  | { kind: 'nearest'; vector: Float32Array }
+  | { kind: 'examples'; strategy: 'best_score' | 'sum_scores'; positives: Float32Array[]; negatives: Float32Array[] }
+  | { kind: 'listing' };
+
+/** A parsed search, ready to run. */
+export interface SearchPlan {
+  using: string;
+  target: Target;
+  filter?: Filter;
+  /** Slots of example points, never returned (Qdrant adds a `must_not has_id`). */
+  exclude: number[];
+  limit: number;
+  offset: number;
+  threshold?: number;
+  withPayload: PayloadSelector;
+  withVector: VectorSelector;
+}
+
+/** The parts every search request shares: filter, paging, threshold, what to return. */
+function commonParts(collection: Collection, input: JsonObject, payloadDefault: boolean) {
+  const limit = optionalUint(input.limit ?? input.top, 'limit', 10);
+  if (limit < 1) throw validationError('limit', 'value 0 invalid, must be 1 or larger');
+  if (input.params !== undefined && input.params !== null) expectObject(input.params, 'params');
+  return {
+    filter: input.filter === undefined || input.filter === null ? undefined : parseFilter(input.filter, 'filter'),
+    limit,
+    offset: optionalUint(input.offset, 'offset', 0),
+    threshold: optionalNumber(input.score_threshold, 'score_threshold'),
+    withPayload: parsePayloadSelector(input.with_payload, payloadDefault),
+    withVector: parseWithVector(input.with_vector ?? input.with_vectors, collection),
+  };
+}
+
+function spaceOf(collection: Collection, using: unknown): { name: string; space: VectorSpace } {
+  const name = using === undefined || using === null ? UNNAMED : using;
+  if (typeof name !== 'string') invalidType('using', name, 'a vector name');
+  const space = collection.spaces.get(name);
+  if (!space) throw unknownVectorName(name);
+  return { name, space };
+}
+
+/** An example is a point id (its stored vector; the point is excluded) or a vector. */
+function resolveExample(collection: Collection, example: unknown, using: string, path: string, exclude: number[]): Float32Array {
+  const space = collection.spaces.get(using)!;
+  if (isVectorLike(example)) return parseDenseVector(example, path, space.dim);
+  const key: IdKey = idKeyOf(example, path);
+  const slot = collection.slot(key);
+  if (slot === undefined) throw noPointWithId(key);
+  if (!space.has(slot)) throw badRequest(`Point ${example as string} has no vector named "${using}"`);
+  exclude.push(slot);
+  return space.get(slot);
+}
+
+function parseStrategy(value: unknown): RecommendStrategy {
+  const strategy = value ?? 'average_vector';
+  if (strategy !== 'average_vector' && strategy !== 'best_score' && strategy !== 'sum_scores') {
+    throw formatError(`strategy: unknown variant \`${String(strategy)}\`, expected one of \`average_vector\`, \`best_score\`, \`sum_scores\``);
+  }
+  return strategy;
+}
+
+/** Turns positive/negative examples into what to score by (API.md §7.2). */
+function recommendTarget(collection: Collection, input: JsonObject, using: string, exclude: number[]): Target {
+  const positives = (input.positive === undefined || input.positive === null ? [] : expectArray(input.positive, 'positive')).map((e, i) =>
+    resolveExample(collection, e, using, `positive[${i}]`, exclude),
+  );
+  const negatives = (input.negative === undefined || input.negative === null ? [] : expectArray(input.negative, 'negative')).map((e, i) =>
+    resolveExample(collection, e, using, `negative[${i}]`, exclude),
+  );
+  const strategy = parseStrategy(input.strategy);
+  if (strategy !== 'average_vector') return { kind: 'examples', strategy, positives, negatives };
+  if (positives.length === 0) throw badRequest('Positive vectors should not be empty with `average_vector` strategy');
+  // avg(positives), or with negatives avg(pos) + (avg(pos) − avg(neg)) per dimension (lib/collection/src/recommendations.rs).
+  const average = (list: Float32Array[]) => {
+    const out = new Float64Array(list[0].length);
+    for (const v of list) for (let i = 0; i < v.length; i++) out[i] += v[i] / list.length;
+    return out;
+  };
+  const pos = average(positives);
+  const vector = new Float32Array(pos.length);
+  if (negatives.length === 0) vector.set(pos);
+  else {
+    const neg = average(negatives);
+    for (let i = 0; i < vector.length; i++) vector[i] = pos[i] + pos[i] - neg[i];
+  }
+  return { kind: 'nearest', vector };
+}
+
+/** `POST /points/query` (QueryRequest). */
+export function planQuery(collection: Collection, body: unknown): SearchPlan {
+  const input = body === undefined || body === null ? {} : expectObject(body, 'body');
+  const common = commonParts(collection, input, false);
+  if (input.prefetch !== undefined && input.prefetch !== null) throw badRequest('prefetch is not supported yet');
+  if (input.lookup_from !== undefined && input.lookup_from !== null) throw badRequest('lookup_from is not supported yet');
+  const query = input.query;
+  const exclude: number[] = [];
+  if (query === undefined || query === null) {
+    if (common.threshold !== undefined) throw badRequest('A query is needed to use the score_threshold. Please provide a query.');
+    return { using: UNNAMED, target: { kind: 'listing' }, exclude, ...common };
+  }
+  const { name } = spaceOf(collection, input.using);
+  let target: Target;
+  if (isObject(query) && 'recommend' in query) {
+    const reco = expectObject(query.recommend, 'query.recommend');
+    if ((reco.positive ?? null) === null && (reco.negative ?? null) === null) {
+      throw validationError('query.recommend', 'At least one positive or negative example is required');
+    }
+    target = recommendTarget(collection, reco, name, exclude);
+  } else {
+    const nearest = isObject(query) && 'nearest' in query ? query.nearest : query;
+    if (isObject(nearest)) throw badRequest(`query variant \`${Object.keys(nearest)[0] ?? '{}'}\` is not supported yet`);
+    target = { kind: 'nearest', vector: resolveExample(collection, nearest, name, 'query', exclude) };
+  }
+  return { using: name, target, exclude, ...common };
+}
+
+/** Legacy `POST /points/search` (SearchRequest of the 1.18 schema): `limit` is required. */
+export function planSearch(collection: Collection, body: unknown): SearchPlan {
+  const input = expectObject(body, 'body');
+  if (input.limit === undefined && input.top === undefined) throw formatError('missing field `limit`');
+  let using: unknown;
+  let vector = input.vector;
+  if (isObject(vector)) {
+    using = vector.name;
+    vector = vector.vector;
+  }
+  if (vector === undefined) throw formatError('missing field `vector`');
+  const { name, space } = spaceOf(collection, using);
+  return {
+    using: name,
+    target: { kind: 'nearest', vector: parseDenseVector(vector, 'vector', space.dim) },
+    exclude: [],
+    ...commonParts(collection, input, false),
+  };
+}
+
+/** Legacy `POST /points/recommend` (RecommendRequest of the 1.18 schema). */
+export function planRecommend(collection: Collection, body: unknown): SearchPlan {
+  const input = expectObject(body, 'body');
+  if (input.limit === undefined && input.top === undefined) throw formatError('missing field `limit`');
+  if (input.lookup_from !== undefined && input.lookup_from !== null) throw badRequest('lookup_from is not supported yet');
+  const { name } = spaceOf(collection, input.using);
+  const exclude: number[] = [];
+  const target = recommendTarget(collection, input, name, exclude);
+  return { using: name, target, exclude, ...commonParts(collection, input, false) };
+}
+
+/** Runs a plan: the best `offset + limit` allowed points, then the threshold and the offset. */
+export function executeSearch(collection: Collection, plan: SearchPlan): ScoredPoint[] {
+  if (plan.target.kind === 'listing') return listing(collection, plan);
+  const space = collection.spaces.get(plan.using)!;
+  let allowed = filterBitset(collection, plan.filter, space.slotCapacity);
+  if (plan.exclude.length) {
+    allowed ??= new Uint32Array(Math.ceil(space.slotCapacity / 32)).fill(0xffffffff);
+    for (const slot of plan.exclude) allowed[slot >>> 5] &= ~(1 << (slot & 31));
+  }
+  const k = plan.offset + plan.limit;
+  const tieBreak = (a: number, b: number) => -collection.compareSlots(a, b); // equal scores: larger id first
+  const distance = space.distance;
+  const distances = distance === 'Euclid' || distance === 'Manhattan';
+  let hits: { slot: number; score: number }[];
+  let post: (score: number) => number;
+  let passes: (score: number, threshold: number) => boolean;
+  if (plan.target.kind === 'nearest') {
+    hits = searchFlat(space, { vector: plan.target.vector, k, allowed, tieBreak });
+    // Internal scores are "higher is better"; users see distances for Euclid and Manhattan (API.md §3.2).
+    post = distance === 'Euclid' ? (s) => Math.fround(Math.sqrt(Math.abs(s))) : distance === 'Manhattan' ? (s) => Math.fround(Math.abs(s)) : (s) => s;
+    passes = distances ? (s, t) => s < t : (s, t) => s > t;
+  } else {
+    hits = scoreByExamples(space, plan.target, allowed, k, tieBreak);
+    post = (s) => s; // custom scorers are not post-processed (API.md §3.2)
+    passes = (s, t) => s > t;
+  }
+  const out: ScoredPoint[] = [];
+  for (const hit of hits.slice(plan.offset)) {
+    const score = f32ToNumber(Math.fround(post(hit.score)));
+    if (plan.threshold !== undefined && !passes(score, plan.threshold)) break;
+    out.push(scored(collection, hit.slot, score, collection.versionAt(hit.slot), plan));
+  }
+  return out;
+}
+
+/** best_score / sum_scores: every allowed slot scored against every example (API.md §7.2). */
+function scoreByExamples(
+  space: VectorSpace,
+  target: Extract<Target, { kind: 'examples' }>,
+  allowed: Uint32Array | undefined,
+  k: number,
+  tieBreak: (a: number, b: number) => number,
+): { slot: number; score: number }[] {
+  const pos = target.positives.map((v) => scoreAll(space, v));
+  const neg = target.negatives.map((v) => scoreAll(space, v));
+  const presence = space.presence();
+  const sigmoid = (x: number) => 0.5 * (x / (1 + Math.abs(x)) + 1);
+  const hits: { slot: number; score: number }[] = [];
+  for (let slot = 0; slot < space.slotCapacity; slot++) {
+    const bit = 1 << (slot & 31);
+    if (!(presence[slot >>> 5] & bit) || (allowed && !(allowed[slot >>> 5] & bit))) continue;
+    let score: number;
+    if (target.strategy === 'sum_scores') {
+      score = 0;
+      for (const s of pos) score += s[slot];
+      for (const s of neg) score -= s[slot];
+    } else {
+      let maxPos = -Infinity;
+      let maxNeg = -Infinity;
+      for (const s of pos) maxPos = Math.max(maxPos, s[slot]);
+      for (const s of neg) maxNeg = Math.max(maxNeg, s[slot]);
+      score = maxPos > maxNeg ? sigmoid(maxPos) : -sigmoid(maxNeg);
+    }
+    hits.push({ slot, score: Math.fround(score) });
+  }
+  hits.sort((a, b) => b.score - a.score || tieBreak(a.slot, b.slot));
+  return hits.slice(0, k);
+}
+
+/** No query: points in id order (filtered), paged, each with score 1.0 and version 0 (API.md §7.1). */
+function listing(collection: Collection, plan: SearchPlan): ScoredPoint[] {
+  const capacity = Math.max(1, ...[...collection.spaces.values()].map((s) => s.slotCapacity), collection.slotCount);
+  const allowed = filterBitset(collection, plan.filter, capacity);
+  const slots = collection.slotsInIdOrder().filter((slot) => !allowed || allowed[slot >>> 5] & (1 << (slot & 31)));
+  return slots.slice(plan.offset, plan.offset + plan.limit).map((slot) => scored(collection, slot, 1, 0, plan));
+}
+
+function scored(collection: Collection, slot: number, score: number, version: number, plan: SearchPlan): ScoredPoint {
+  const { id, ...rest } = recordOf(collection, slot, plan.withPayload, plan.withVector);
+  return { id, version, score, ...rest };
+}
