@@ -7,6 +7,7 @@ import { CHUNK_SLOTS, VectorSpace } from '../index/vector-space';
 import type { Kernels } from '../wasm/kernels';
 import type { CollectionConfig } from './config';
 import { compareIdKeys, type IdKey } from './ids';
+import { PayloadIndex } from '../filter/payload-index';
 import { deletePayloadPaths, setPayload } from '../payload/edit';
 import type { JsonObject } from './json';
 import type { Operation } from './operations';
@@ -42,6 +43,8 @@ export class Collection {
   readonly config: CollectionConfig;
   /** Vector spaces by vector name (`""` for the unnamed one). */
   readonly spaces = new Map<string, VectorSpace>();
+  /** Payload indexes by field, kept current on every payload change. */
+  readonly indexes = new Map<string, PayloadIndex>();
   /** Sequence number of the last operation applied (Qdrant's `operation_id`). */
   lastOpId = 0;
   /** The last operation folded into persisted chunks: log records up to it are not replayed. */
@@ -65,6 +68,7 @@ export class Collection {
     for (const [vectorName, space] of config.vectors) {
       this.spaces.set(vectorName, new VectorSpace(kernels, space.size, space.distance));
     }
+    for (const [field, schema] of config.payloadIndexes) this.indexes.set(field, new PayloadIndex(field, schema.type, schema.params));
   }
 
   /** Number of slots ever used (live or free); slot numbers are below it. */
@@ -122,7 +126,7 @@ export class Collection {
             if (vector) space.set(slot, vector);
             else space.clear(slot);
           }
-          this.payloads[slot] = point.payload;
+          this.writePayload(slot, point.payload);
           this.touch(slot, opId);
         }
         break;
@@ -149,22 +153,27 @@ export class Collection {
         }
         break;
       case 'set_payload':
-        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = setPayload(this.payloads[slot] ?? null, op.payload, op.key)));
+        for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, setPayload(this.payloads[slot] ?? null, op.payload, op.key)));
         break;
       case 'overwrite_payload':
-        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = setPayload(null, op.payload, null)));
+        for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, setPayload(null, op.payload, null)));
         break;
       case 'delete_payload':
-        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = deletePayloadPaths(this.payloadAt(slot), op.paths)));
+        for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, deletePayloadPaths(this.payloadAt(slot), op.paths)));
         break;
       case 'clear_payload':
-        for (const key of op.keys) this.edit(key, opId, (slot) => (this.payloads[slot] = null));
+        for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, null));
         break;
-      case 'create_index':
+      case 'create_index': {
         this.config.payloadIndexes.set(op.field, op.schema);
+        const index = new PayloadIndex(op.field, op.schema.type, op.schema.params);
+        for (const slot of this.liveSlots()) index.set(slot, this.payloadAt(slot));
+        this.indexes.set(op.field, index);
         break;
+      }
       case 'delete_index':
         this.config.payloadIndexes.delete(op.field);
+        this.indexes.delete(op.field);
         break;
     }
     this.lastOpId = Math.max(this.lastOpId, opId);
@@ -177,6 +186,13 @@ export class Collection {
     this.remember(slot);
     change(slot);
     this.touch(slot, opId);
+  }
+
+  /** Stores a slot's payload (null: none) and updates the payload indexes. */
+  private writePayload(slot: number, payload: JsonObject | null): void {
+    this.payloads[slot] = payload;
+    const live = this.keys[slot] !== null && this.keys[slot] !== undefined;
+    for (const index of this.indexes.values()) index.set(slot, live ? (payload ?? {}) : null);
   }
 
   private touch(slot: number, opId: number): void {
@@ -208,7 +224,7 @@ export class Collection {
       if (current !== null && current !== undefined && current !== image.key) this.slotOf.delete(current);
       this.keys[slot] = image.key;
       if (image.key !== null) this.slotOf.set(image.key, slot);
-      this.payloads[slot] = image.payload;
+      this.writePayload(slot, image.payload);
       this.versions[slot] = image.version;
       spaces.forEach((space, i) => {
         const vector = image.vectors[i];
@@ -254,7 +270,7 @@ export class Collection {
     for (const space of this.spaces.values()) space.clear(slot);
     this.slotOf.delete(this.keys[slot]!);
     this.keys[slot] = null;
-    this.payloads[slot] = null;
+    this.writePayload(slot, null);
     this.versions[slot] = 0;
     this.freeSlots.push(slot);
     this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
@@ -317,6 +333,7 @@ export class Collection {
   /** Rebuilds the free-slot list after chunks were loaded. */
   finishLoading(): void {
     this.sortedSlots = null;
+    for (const index of this.indexes.values()) for (const slot of this.liveSlots()) index.set(slot, this.payloadAt(slot));
     this.freeSlots.length = 0;
     for (let slot = this.keys.length - 1; slot >= 0; slot--) if (this.keys[slot] === null) this.freeSlots.push(slot);
   }

@@ -7,8 +7,7 @@
  * memory (reads see it at once) → append one log record → with `wait: true`, resolve only after
  * that record's transaction committed. Every so often the log is folded into chunks (compaction).
  */
-import { parseJsonPath, valuesAt } from '../filter/json-path';
-import { compileFilter } from '../filter/evaluate';
+import { parseJsonPath } from '../filter/json-path';
 import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
 import { parsePayloadSelector } from '../payload/select';
@@ -40,7 +39,7 @@ import {
 } from './operations';
 import { orderedScroll } from './order-by';
 import { parseWithVector, recordOf } from './records';
-import { filterTarget, resolveOperation } from './resolve';
+import { matchingSlots, resolveOperation } from './resolve';
 import { executeSearch, planQuery, planRecommend, planSearch } from './search';
 import type { CollectionInfo, CollectionsResponse, QueryResponse, Record_, ScoredPoint, UpdateResult, WriteParams } from './types';
 
@@ -147,15 +146,10 @@ export class Engine {
   async getCollection(name: string): Promise<CollectionInfo> {
     const collection = this.collection(name);
     const schema: Record<string, unknown> = {};
-    for (const [field, index] of collection.config.payloadIndexes) {
-      const path = parseJsonPath(field);
-      let points = 0;
-      for (const slot of collection.slotsInIdOrder()) {
-        if (valuesAt(collection.payloadAt(slot), path).some((v) => v !== null && !(Array.isArray(v) && v.length === 0))) points++;
-      }
-      const entry: JsonObject = { data_type: index.type };
-      if (index.params) entry.params = index.params;
-      entry.points = points;
+    for (const [field, declared] of collection.config.payloadIndexes) {
+      const entry: JsonObject = { data_type: declared.type };
+      if (declared.params) entry.params = declared.params;
+      entry.points = collection.indexes.get(field)?.points ?? 0;
       Object.defineProperty(schema, field, { value: entry, enumerable: true, writable: true, configurable: true });
     }
     return describeCollection(collection.config, collection.pointsCount, schema);
@@ -361,8 +355,7 @@ export class Engine {
       if (input.offset !== undefined && input.offset !== null) throw badRequest('Cannot use an `offset` when using `order_by`');
       return { points: orderedScroll(collection, input.order_by, filter, limit, withPayload, withVector), next_page_offset: null };
     }
-    const matches = filter ? compileFilter(filter) : undefined;
-    const slots = collection.slotsInIdOrder();
+    const slots = filter ? matchingSlots(collection, filter) : collection.slotsInIdOrder();
     let start = 0;
     if (input.offset !== undefined && input.offset !== null) {
       const from = idKeyOf(input.offset, 'offset');
@@ -375,10 +368,7 @@ export class Engine {
       }
       start = lo;
     }
-    const page: number[] = [];
-    for (let i = start; i < slots.length && page.length <= limit; i++) {
-      if (!matches || matches(filterTarget(collection, slots[i]))) page.push(slots[i]);
-    }
+    const page = slots.slice(start, start + limit + 1);
     const next = page.length > limit ? idOfKey(collection.keyAt(page.pop()!)) : null;
     return { points: page.map((slot) => recordOf(collection, slot, withPayload, withVector)), next_page_offset: next };
   }
@@ -389,10 +379,7 @@ export class Engine {
     const input = body === undefined || body === null ? {} : expectObject(body, 'body');
     optionalBoolean(input.exact, 'exact', true);
     if (input.filter === undefined || input.filter === null) return { count: collection.pointsCount };
-    const matches = compileFilter(parseFilter(input.filter, 'filter'));
-    let count = 0;
-    for (const slot of collection.slotsInIdOrder()) if (matches(filterTarget(collection, slot))) count++;
-    return { count };
+    return { count: matchingSlots(collection, parseFilter(input.filter, 'filter')).length };
   }
 
   /** `POST /collections/{name}/points/query`: nearest to a vector or a stored point, recommend, or an id-ordered listing. */

@@ -4,7 +4,6 @@
  * are ordered by id; `start_from` bounds the first value.
  */
 import { datetimeToMicros, parseDatetime } from '../filter/datetime';
-import { compileFilter } from '../filter/evaluate';
 import { parseJsonPath, valuesAt } from '../filter/json-path';
 import type { Filter } from '../filter/types';
 import type { PayloadSelector } from '../payload/select';
@@ -13,7 +12,7 @@ import { badRequest, formatError } from './errors';
 import { compareIdKeys } from './ids';
 import { expectObject, invalidType } from './json';
 import { recordOf, type VectorSelector } from './records';
-import { filterTarget } from './resolve';
+import { matchingSlots } from './resolve';
 import type { Record_ } from './types';
 
 const RANGE_TYPES = ['integer', 'float', 'datetime'];
@@ -56,10 +55,9 @@ export function orderedScroll(
     if (start === undefined) invalidType('order_by.start_from', spec.start_from, 'a number or a datetime');
   }
   const path = parseJsonPath(key, 'order_by.key');
-  const matches = filter ? compileFilter(filter) : undefined;
+  const slots = filter ? matchingSlots(collection, filter) : collection.slotsInIdOrder();
   const entries: { slot: number; value: number }[] = [];
-  for (const slot of collection.slotsInIdOrder()) {
-    if (matches && !matches(filterTarget(collection, slot))) continue;
+  for (const slot of slots) {
     for (const found of valuesAt(collection.payloadAt(slot), path)) {
       for (const item of Array.isArray(found) ? found : [found]) {
         const value = toNumber(item);

@@ -5,6 +5,7 @@
  * changes the collection; a request that cannot be resolved throws before anything is applied.
  */
 import { compileFilter } from '../filter/evaluate';
+import { filterCandidates, textIndexLookup } from '../filter/payload-index';
 import type { FilterTarget } from '../filter/evaluate';
 import type { Filter } from '../filter/types';
 import type { Collection } from './collection';
@@ -21,10 +22,21 @@ export function filterTarget(collection: Collection, slot: number): FilterTarget
   };
 }
 
-/** The slots (in id order) of the points matching a filter. */
+/** A filter compiled for one collection: a test of a slot, with its text indexes' token semantics. */
+export function slotMatcher(collection: Collection, filter: Filter): (slot: number) => boolean {
+  const matches = compileFilter(filter, { textIndex: textIndexLookup(collection.indexes) });
+  return (slot) => matches(filterTarget(collection, slot));
+}
+
+/**
+ * The slots of the points matching a filter, in id order. Payload indexes (and `has_id`) narrow
+ * the candidates first when the filter's `must` allows it; every candidate is still checked.
+ */
 export function matchingSlots(collection: Collection, filter: Filter): number[] {
-  const matches = compileFilter(filter);
-  return collection.slotsInIdOrder().filter((slot) => matches(filterTarget(collection, slot)));
+  const matches = slotMatcher(collection, filter);
+  const candidates = filterCandidates(filter, collection.indexes, (key) => collection.slot(key));
+  const pool = candidates ? [...candidates].sort(collection.compareSlots) : collection.slotsInIdOrder();
+  return pool.filter(matches);
 }
 
 /**
@@ -49,10 +61,10 @@ function selectKeys(collection: Collection, selector: Selector, mustExist: boole
   return selector.keys;
 }
 
-function passesUpdateFilter(collection: Collection, key: IdKey, filter: Filter | undefined, matches: ((t: FilterTarget) => boolean) | undefined): boolean {
-  if (!filter || !matches) return true;
+function passesUpdateFilter(collection: Collection, key: IdKey, matches: ((slot: number) => boolean) | undefined): boolean {
+  if (!matches) return true;
   const slot = collection.slot(key);
-  return slot !== undefined && matches(filterTarget(collection, slot));
+  return slot !== undefined && matches(slot);
 }
 
 /** Resolves one request against the collection as it is now. */
@@ -62,13 +74,13 @@ export function resolveOperation(collection: Collection, request: OperationReque
       // Duplicate ids: the last one wins (Qdrant collects the points by id).
       const byKey = new Map<IdKey, PointWrite>();
       for (const point of request.points) byKey.set(point.key, point);
-      const matches = request.updateFilter ? compileFilter(request.updateFilter) : undefined;
+      const matches = request.updateFilter ? slotMatcher(collection, request.updateFilter) : undefined;
       const points = [...byKey.values()].filter((point) => {
         const exists = collection.slot(point.key) !== undefined;
         if (request.mode === 'insert_only' && exists) return false;
         if (request.mode === 'update_only' && !exists) return false;
         // update_filter: existing points are replaced only if they match; new points are always inserted.
-        return !exists || passesUpdateFilter(collection, point.key, request.updateFilter, matches);
+        return !exists || passesUpdateFilter(collection, point.key, matches);
       });
       return { kind: 'upsert', points };
     }
@@ -84,8 +96,8 @@ export function resolveOperation(collection: Collection, request: OperationReque
       return { kind: 'clear_payload', keys: selectKeys(collection, request.selector, true) };
     case 'update_vectors': {
       for (const point of request.points) if (collection.slot(point.key) === undefined) throw noPointWithId(point.key);
-      const matches = request.updateFilter ? compileFilter(request.updateFilter) : undefined;
-      const points: VectorsWrite[] = request.points.filter((p) => passesUpdateFilter(collection, p.key, request.updateFilter, matches));
+      const matches = request.updateFilter ? slotMatcher(collection, request.updateFilter) : undefined;
+      const points: VectorsWrite[] = request.points.filter((p) => passesUpdateFilter(collection, p.key, matches));
       return { kind: 'update_vectors', points };
     }
     case 'delete_vectors':
