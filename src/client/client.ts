@@ -307,6 +307,19 @@ export class VecliteClient {
     return { ...info, worker: this.inWorker };
   }
 
+  /**
+   * Storage used and available to this origin (navigator.storage.estimate()), whether the browser
+   * promised to keep it (persisted), and the backend holding the store.
+   */
+  storageInfo(): Promise<{ usage: number | null; quota: number | null; persisted: boolean; backend: string }> {
+    return this.call('storageInfo', []);
+  }
+
+  /** Asks the browser not to evict this origin's data (navigator.storage.persist()); resolves whether it agreed. */
+  requestPersistence(): Promise<boolean> {
+    return this.call('requestPersistence', []);
+  }
+
   /** Makes pending writes durable, folds the log and stops the worker. The client is unusable afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;

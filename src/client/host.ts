@@ -52,6 +52,8 @@ export const ENGINE_METHODS = [
   'compact',
   'flush',
   'describe',
+  'storageInfo',
+  'requestPersistence',
 ] as const;
 
 /** One of {@link ENGINE_METHODS}. */
@@ -85,7 +87,7 @@ export function createEngineHost(): EngineHost {
       run(async () => {
         if (engine) throw new Error('the store is already open');
         const [kernels, storage] = await Promise.all([loadKernels(), openStorage(name, options.persistence)]);
-        engine = await Engine.open({ kernels, storage, compactEvery: options.compactEvery });
+        engine = await Engine.open({ kernels, storage, name, compactEvery: options.compactEvery });
       }),
     call: (method, args) =>
       run(async () => {

@@ -24,6 +24,9 @@ interface SlotImage {
 /** The undo log of one batch. */
 interface UndoLog {
   images: Map<number, SlotImage>;
+  /** Declared payload indexes and their structures, as before the batch. */
+  payloadIndexes: Map<string, import('./config').PayloadIndexSchema>;
+  indexes: Map<string, PayloadIndex>;
   freeSlots: number[];
   slotCount: number;
   lastOpId: number;
@@ -204,7 +207,14 @@ export class Collection {
 
   /** Starts recording what every slot held before the next operations, so they can be undone. */
   beginUndo(): void {
-    this.undo = { images: new Map(), freeSlots: [...this.freeSlots], slotCount: this.keys.length, lastOpId: this.lastOpId };
+    this.undo = {
+      images: new Map(),
+      payloadIndexes: new Map(this.config.payloadIndexes),
+      indexes: new Map(this.indexes),
+      freeSlots: [...this.freeSlots],
+      slotCount: this.keys.length,
+      lastOpId: this.lastOpId,
+    };
   }
 
   /** Forgets the undo log: the operations since {@link beginUndo} stay. */
@@ -218,6 +228,11 @@ export class Collection {
     if (!undo) return;
     this.undo = null;
     const spaces = [...this.spaces.values()];
+    // Index declarations first, so restored payloads update exactly the indexes that were there.
+    this.config.payloadIndexes.clear();
+    for (const [field, schema] of undo.payloadIndexes) this.config.payloadIndexes.set(field, schema);
+    this.indexes.clear();
+    for (const [field, index] of undo.indexes) this.indexes.set(field, index);
     for (const image of [...undo.images.values()].reverse()) {
       const { slot } = image;
       const current = this.keys[slot];

@@ -10,33 +10,17 @@
 import { parseJsonPath } from '../filter/json-path';
 import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
+import { createCoordinator, type Coordinator } from '../storage/coordinator';
 import { parsePayloadSelector } from '../payload/select';
-import type { ChunkRecord, CollectionRecord, Storage } from '../storage/types';
+import type { Storage, StorageEstimateInfo } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
-import { Collection, type PointsChunk } from './collection';
-import {
-  checkNewCollectionName,
-  describeCollection,
-  loadConfig,
-  parseCreateCollection,
-  parsePayloadIndex,
-  patchConfig,
-  storeConfig,
-  type StoredConfig,
-} from './config';
+import { Collection } from './collection';
+import { checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
 import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError } from './errors';
 import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
-import {
-  decodeOperation,
-  encodeOperation,
-  parseBatchOperations,
-  parseOperation,
-  type EncodedOperation,
-  type Operation,
-  type OperationKind,
-  type OperationRequest,
-} from './operations';
+import { Journal } from './journal';
+import { parseBatchOperations, parseOperation, type Operation, type OperationKind, type OperationRequest } from './operations';
 import { orderedScroll } from './order-by';
 import { parseWithVector, recordOf } from './records';
 import { matchingSlots, resolveOperation } from './resolve';
@@ -47,99 +31,65 @@ import type { CollectionInfo, CollectionsResponse, QueryResponse, Record_, Score
 export interface EngineOptions {
   storage: Storage;
   kernels: Kernels;
+  /** Name of the store, for the write lock and change notices shared with other tabs. */
+  name?: string;
+  /** Coordination with other tabs; default: Web Locks + BroadcastChannel for `name`. */
+  coordinator?: Coordinator;
   /** Fold the log into chunks after this many log records (default 64). */
   compactEvery?: number;
 }
-
-/** What the engine keeps in a collection record (storage treats it as opaque). */
-interface CollectionMeta {
-  config: StoredConfig;
-  /** Log records of this collection up to this operation are folded into its chunks. */
-  foldedOpId: number;
-}
-
-/** What the engine keeps in a log record. */
-interface LogEntry {
-  firstOpId: number;
-  ops: EncodedOperation[];
-}
-
-/** Chunk kinds: the points part, and one vector kind per vector name. */
-const POINTS_KIND = 'points';
-const vectorKind = (name: string): string => `vector:${name}`;
 
 /** Runs Qdrant's operations over collections kept in memory and persisted through a Storage. */
 export class Engine {
   private readonly storage: Storage;
   private readonly kernels: Kernels;
-  private readonly compactEvery: number;
+  private readonly journal: Journal;
   private readonly collections = new Map<string, Collection>();
   private readonly pending = new Set<Promise<unknown>>();
-  private nextSeq = 1;
-  private logRecordsSinceCompaction = 0;
+  private compactionQueued = false;
+  /** Set when the data is gone from under the store (database deleted or evicted). */
   private failure: QdrantError | undefined;
 
   private constructor(options: EngineOptions) {
     this.storage = options.storage;
     this.kernels = options.kernels;
-    this.compactEvery = options.compactEvery ?? 64;
+    this.journal = new Journal({
+      storage: options.storage,
+      kernels: options.kernels,
+      coordinator: options.coordinator ?? createCoordinator(options.name ?? 'default'),
+      collections: this.collections,
+      compactEvery: options.compactEvery ?? 64,
+    });
+    this.storage.onLost((reason) => {
+      this.failure = new QdrantError(500, `Service internal error: the store's data is gone (${reason}); reopen the store`);
+    });
   }
 
   /** Opens an engine over a storage backend: loads the folded chunks, then replays the log. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    await engine.load();
+    await engine.journal.load();
     return engine;
-  }
-
-  private async load(): Promise<void> {
-    const state = await this.storage.load();
-    const byUid = new Map<string, Collection>();
-    for (const record of state.collections) {
-      const meta = record.meta as CollectionMeta;
-      const collection = new Collection(record.name, record.uid, loadConfig(meta.config), this.kernels);
-      collection.lastOpId = collection.foldedOpId = meta.foldedOpId;
-      byUid.set(record.uid, collection);
-      this.collections.set(record.name, collection);
-    }
-    for (const chunk of state.chunks) {
-      const collection = byUid.get(chunk.uid);
-      if (!collection) continue;
-      if (chunk.kind === POINTS_KIND) collection.writePointsChunk(chunk.no, chunk.data as PointsChunk);
-      else collection.spaces.get(chunk.kind.slice(vectorKind('').length))?.writeChunk(chunk.no, chunk.data as never);
-    }
-    for (const collection of byUid.values()) collection.finishLoading();
-    for (const record of state.log) {
-      const collection = byUid.get(record.uid);
-      if (!collection) continue; // a deleted collection's records wait for the next compaction to be removed
-      const entry = record.entry as LogEntry;
-      entry.ops.forEach((op, i) => {
-        const opId = entry.firstOpId + i;
-        if (opId > collection.foldedOpId) collection.apply(decodeOperation(op, collection.config), opId);
-      });
-    }
-    this.nextSeq = state.lastSeq + 1;
-    this.logRecordsSinceCompaction = state.log.length;
   }
 
   // ---- collections -------------------------------------------------------------------------
 
   /** `PUT /collections/{name}`: creates a collection; 409 if the name is taken. */
-  async createCollection(name: string, body?: unknown): Promise<boolean> {
+  createCollection(name: string, body?: unknown): Promise<boolean> {
     checkNewCollectionName(name);
     const config = parseCreateCollection(body);
-    if (this.collections.has(name)) throw collectionExists(name);
-    this.checkWritable();
-    const collection = new Collection(name, newUid(), config, this.kernels);
-    this.collections.set(name, collection);
-    try {
-      await this.track(this.storage.putCollection(this.recordOf(collection)));
-    } catch (error) {
-      if (this.collections.get(name) === collection) this.collections.delete(name);
-      collection.dispose();
-      throw asQdrantError(error);
-    }
-    return true;
+    return this.exclusive(async () => {
+      if (this.collections.has(name)) throw collectionExists(name);
+      const collection = new Collection(name, newUid(), config, this.kernels);
+      try {
+        await this.journal.putCollection(collection);
+      } catch (error) {
+        collection.dispose();
+        throw asQdrantError(error);
+      }
+      this.collections.set(name, collection);
+      return true;
+    });
   }
 
   /** `GET /collections/{name}`: info with every field Qdrant's schema requires, payload indexes with point counts. */
@@ -157,49 +107,59 @@ export class Engine {
 
   /** `GET /collections` */
   async getCollections(): Promise<CollectionsResponse> {
+    this.checkAvailable();
     return { collections: [...this.collections.keys()].map((name) => ({ name })) };
   }
 
   /** `GET /collections/{name}/exists` */
   async collectionExists(name: string): Promise<{ exists: boolean }> {
+    this.checkAvailable();
     return { exists: this.collections.has(name) };
   }
 
   /** `PATCH /collections/{name}`: merges metadata (a `null` value deletes a key) and the echoed sections (API.md §4.6). */
-  async updateCollection(name: string, body?: unknown): Promise<boolean> {
-    const collection = this.collection(name);
-    this.checkWritable();
-    patchConfig(collection.config, body);
-    await this.track(this.storage.putCollection(this.recordOf(collection))).catch((error) => Promise.reject(asQdrantError(error)));
-    return true;
+  updateCollection(name: string, body?: unknown): Promise<boolean> {
+    return this.exclusive(async () => {
+      const collection = this.collection(name);
+      const before = structuredClone({ metadata: collection.config.metadata, extra: collection.config.extra });
+      patchConfig(collection.config, body);
+      try {
+        await this.journal.putCollection(collection);
+      } catch (error) {
+        collection.config.metadata = before.metadata;
+        for (const key of Object.keys(collection.config.extra)) delete collection.config.extra[key];
+        Object.assign(collection.config.extra, before.extra);
+        throw asQdrantError(error);
+      }
+      return true;
+    });
   }
 
   /** `DELETE /collections/{name}`: true if it existed, false (not an error) if not (API.md §4.5). */
-  async deleteCollection(name: string): Promise<boolean> {
-    const collection = this.collections.get(name);
-    if (!collection) return false;
-    this.checkWritable();
-    this.collections.delete(name);
-    collection.dispose();
-    await this.track(this.storage.deleteCollection(collection.uid));
-    return true;
+  deleteCollection(name: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      const collection = this.collections.get(name);
+      if (!collection) return false;
+      await this.journal.deleteCollection(collection).catch((error) => Promise.reject(asQdrantError(error)));
+      this.collections.delete(name);
+      collection.dispose();
+      return true;
+    });
   }
 
   /** `PUT /collections/{name}/index`: declares a payload index (API.md §10). */
   async createPayloadIndex(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult> {
-    const collection = this.collection(name);
     const wait = parseWriteParams(params);
     const { field, schema } = parsePayloadIndex(body);
     parseJsonPath(field, 'field_name');
-    return (await this.writeResolved(collection, [{ kind: 'create_index', field, schema }], wait))[0];
+    return (await this.change(name, () => [{ kind: 'create_index', field, schema }], wait))[0];
   }
 
   /** `DELETE /collections/{name}/index/{field}` */
   async deletePayloadIndex(name: string, field: string, params?: WriteParams): Promise<UpdateResult> {
-    const collection = this.collection(name);
     const wait = parseWriteParams(params);
     if (typeof field !== 'string') invalidType('field_name', field, 'a string');
-    return (await this.writeResolved(collection, [{ kind: 'delete_index', field }], wait))[0];
+    return (await this.change(name, () => [{ kind: 'delete_index', field }], wait))[0];
   }
 
   // ---- point writes ------------------------------------------------------------------------
@@ -252,61 +212,86 @@ export class Engine {
   async batchUpdate(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult[]> {
     const input = expectObject(body, 'body');
     if (Array.isArray(input.operations) && input.operations.length === 0) return []; // before the lookup, as Qdrant
-    const collection = this.collection(name);
     const wait = parseWriteParams(params);
-    return this.write(collection, parseBatchOperations(input, collection.config), wait);
+    return this.change(name, (collection) => parseBatchOperations(input, collection.config), wait);
   }
 
   private async single(name: string, kind: OperationKind, body: unknown, params?: WriteParams): Promise<UpdateResult> {
-    const collection = this.collection(name);
     const wait = parseWriteParams(params);
-    const [result] = await this.write(collection, [parseOperation(kind, body, collection.config)], wait);
+    const [result] = await this.change(name, (collection) => [parseOperation(kind, body, collection.config)], wait);
     return result;
   }
 
-  /** Resolves and applies requests in order (undoing all of them if one fails), then logs them as one record. */
-  private write(collection: Collection, requests: OperationRequest[], wait: boolean): Promise<UpdateResult[]> {
-    this.checkWritable();
-    const firstOpId = collection.lastOpId + 1;
-    const batch = requests.length > 1;
-    const resolved: Operation[] = [];
-    if (batch) collection.beginUndo();
-    try {
-      requests.forEach((request, i) => {
+  /**
+   * The one write path. Under the store's write lock, after catching up with other tabs: parse
+   * the requests against the collection, resolve and apply them one by one (undoing all if one
+   * fails), append one log record and wait for its commit — and undo everything if the commit
+   * fails (a full disk: 507), so memory never holds what the disk does not. With `wait: false`
+   * the caller gets `acknowledged` once the change is applied in memory; the lock is still held
+   * until the commit, so later writes see a settled state.
+   */
+  private change(
+    name: string,
+    plan: (collection: Collection) => (OperationRequest | Operation)[],
+    wait: boolean,
+  ): Promise<UpdateResult[]> {
+    return new Promise<UpdateResult[]>((resolve, reject) => {
+      const work = this.exclusive(async () => {
+        const collection = this.collection(name);
+        const requests = plan(collection);
+        const firstOpId = collection.lastOpId + 1;
+        const batch = requests.length > 1;
+        const applied: Operation[] = [];
+        collection.beginUndo();
         try {
-          const op = resolveOperation(collection, request);
-          collection.apply(op, firstOpId + i);
-          resolved.push(op);
+          requests.forEach((request, i) => {
+            try {
+              const op = isResolved(request) ? request : resolveOperation(collection, request);
+              collection.apply(op, firstOpId + i);
+              applied.push(op);
+            } catch (error) {
+              throw batch ? inOperation(error, i) : error;
+            }
+          });
         } catch (error) {
-          throw batch ? inOperation(error, i) : error;
+          collection.rollback();
+          throw error;
         }
+        const results = (status: UpdateResult['status']) => applied.map((_, i) => ({ operation_id: firstOpId + i, status }));
+        if (!wait) resolve(results('acknowledged'));
+        try {
+          await this.journal.append(collection, firstOpId, applied);
+        } catch (error) {
+          collection.rollback();
+          if (!wait) console.warn(`veclite: an acknowledged write to "${name}" could not be persisted and was undone:`, error);
+          throw asQdrantError(error);
+        }
+        collection.commitUndo();
+        if (this.journal.compactionDue) this.queueCompaction();
+        return results('completed');
       });
-    } catch (error) {
-      if (batch) collection.rollback();
-      throw error;
-    }
-    if (batch) collection.commitUndo();
-    return this.log(collection, firstOpId, resolved, wait);
+      work.then(resolve, reject);
+    });
   }
 
-  /** Applies operations that need no resolution (index changes) and logs them. */
-  private writeResolved(collection: Collection, ops: Operation[], wait: boolean): Promise<UpdateResult[]> {
-    this.checkWritable();
-    const firstOpId = collection.lastOpId + 1;
-    ops.forEach((op, i) => collection.apply(op, firstOpId + i));
-    return this.log(collection, firstOpId, ops, wait);
+  /** Runs a change under the store's write lock, after catching up; refused once the data is gone. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.track(
+      this.journal.exclusive(async () => {
+        this.checkAvailable();
+        await this.journal.catchUp();
+        return work();
+      }),
+    );
   }
 
-  /** Appends one log record for applied operations; with `wait`, resolves once it committed. */
-  private async log(collection: Collection, firstOpId: number, ops: Operation[], wait: boolean): Promise<UpdateResult[]> {
-    const entry: LogEntry = { firstOpId, ops: ops.map((op) => encodeOperation(op, collection.config)) };
-    const committed = this.track(this.storage.append({ seq: this.nextSeq++, uid: collection.uid, entry }));
-    this.logRecordsSinceCompaction++;
-    if (this.logRecordsSinceCompaction >= this.compactEvery) void this.compact().catch(() => {});
-    if (wait) await committed.catch((error) => Promise.reject(asQdrantError(error)));
-    else committed.catch(() => {}); // the failure is recorded by track(); nobody awaits this one
-    const status = wait ? 'completed' : 'acknowledged';
-    return ops.map((_, i) => ({ operation_id: firstOpId + i, status }));
+  private queueCompaction(): void {
+    if (this.compactionQueued) return;
+    this.compactionQueued = true;
+    void this.exclusive(async () => {
+      this.compactionQueued = false;
+      if (this.journal.compactionDue) await this.journal.compact();
+    }).catch((error) => console.warn('veclite: compaction failed (the log still holds everything):', error));
   }
 
   // ---- point reads -------------------------------------------------------------------------
@@ -425,42 +410,17 @@ export class Engine {
     return searches.map((search) => planRecommend(collection, search)).map((plan) => executeSearch(collection, plan));
   }
 
-  // ---- persistence -------------------------------------------------------------------------
+  // ---- persistence ---------------------------------------------------------------------------
 
   /**
    * Folds every log record so far into chunks: the chunks changed since the last compaction and
-   * every collection record are written, and the folded log records deleted, in one transaction.
-   * The snapshot is taken synchronously, so it holds exactly the state after the last appended record.
+   * every collection record are written in one transaction (see Journal.compact).
    */
   compact(): Promise<void> {
-    const upToSeq = this.nextSeq - 1;
-    const chunks: ChunkRecord[] = [];
-    const collections: CollectionRecord[] = [];
-    const taken: [Collection, number[], number][] = [];
-    for (const collection of this.collections.values()) {
-      const dirty = collection.takeDirtyChunks();
-      taken.push([collection, dirty, collection.foldedOpId]);
-      collection.foldedOpId = collection.lastOpId;
-      for (const no of dirty) {
-        chunks.push({ uid: collection.uid, kind: POINTS_KIND, no, data: collection.readPointsChunk(no) });
-        for (const [name, space] of collection.spaces) {
-          chunks.push({ uid: collection.uid, kind: vectorKind(name), no, data: space.readChunk(no) });
-        }
-      }
-      collections.push(this.recordOf(collection));
-    }
-    this.logRecordsSinceCompaction = 0;
-    return this.track(this.storage.compact({ upToSeq, collections, chunks })).catch((error) => {
-      // The log records were not deleted (the transaction is atomic), but the chunks must be written next time.
-      for (const [collection, dirty, folded] of taken) {
-        collection.markDirty(dirty);
-        collection.foldedOpId = folded;
-      }
-      throw asQdrantError(error);
-    });
+    return this.exclusive(() => this.journal.compact()).catch((error) => Promise.reject(asQdrantError(error)));
   }
 
-  /** Resolves when every write issued so far has committed (or failed). */
+  /** Resolves when every change issued so far has committed (or failed). */
   async flush(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
@@ -468,8 +428,9 @@ export class Engine {
   /** Waits for pending writes, folds the log, and closes storage. */
   async close(): Promise<void> {
     await this.flush();
-    if (this.logRecordsSinceCompaction > 0 && !this.failure) await this.compact().catch(() => {});
+    if (!this.failure) await this.compact().catch(() => {});
     await this.flush();
+    this.journal.close();
     for (const collection of this.collections.values()) collection.dispose();
     this.collections.clear();
     this.storage.close();
@@ -480,36 +441,41 @@ export class Engine {
     return { kernels: this.kernels.flavour, storage: this.storage.kind, chunkSlots: CHUNK_SLOTS };
   }
 
-  private recordOf(collection: Collection): CollectionRecord {
-    const meta: CollectionMeta = { config: storeConfig(collection.config), foldedOpId: collection.foldedOpId };
-    return { uid: collection.uid, name: collection.name, meta };
+  /** Usage, quota and persistence of the origin's storage (navigator.storage), and the backend. */
+  async storageInfo(): Promise<StorageEstimateInfo> {
+    this.checkAvailable();
+    return this.storage.estimate();
+  }
+
+  /** Asks the browser not to evict the data (navigator.storage.persist()); resolves whether it agreed. */
+  async requestPersistence(): Promise<boolean> {
+    return this.storage.persist();
   }
 
   private collection(name: unknown): Collection {
+    this.checkAvailable();
     if (typeof name !== 'string') invalidType('collection_name', name, 'a string');
     const collection = this.collections.get(name);
     if (!collection) throw collectionNotFound(name);
     return collection;
   }
 
-  /** A persistence failure makes the store refuse further writes: memory may hold changes the disk does not. */
-  private checkWritable(): void {
-    if (this.failure) {
-      throw new QdrantError(this.failure.status, `${this.failure.message} (an earlier write could not be persisted; reopen the store)`);
-    }
+  /** Once the data is gone from under the store, every call says so instead of answering from stale memory. */
+  private checkAvailable(): void {
+    if (this.failure) throw this.failure;
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
     this.pending.add(promise);
-    promise.then(
-      () => this.pending.delete(promise),
-      (error) => {
-        this.pending.delete(promise);
-        this.failure ??= asQdrantError(error);
-      },
-    );
+    const done = () => this.pending.delete(promise);
+    promise.then(done, done);
     return promise;
   }
+}
+
+/** Whether a planned item is already a resolved operation (index changes need no resolution). */
+function isResolved(item: OperationRequest | Operation): item is Operation {
+  return item.kind === 'create_index' || item.kind === 'delete_index';
 }
 
 /** Reads `wait` / `ordering` / `timeout` (API.md §1.3); only `wait` changes anything on one node. */

@@ -6,7 +6,7 @@
  * record per batch and per chunk rather than per point.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage, StoredState } from './types';
+import type { ChangesSince, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage, StorageEstimateInfo, StoredState } from './types';
 
 /** The layout version this code writes; stored in `meta` so later versions can upgrade it. */
 export const SCHEMA_VERSION = 1;
@@ -29,8 +29,9 @@ export function databaseName(storeName: string): string {
  */
 export async function openIndexedDbStorage(storeName: string): Promise<Storage> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this environment');
+  let storage: IndexedDbStorage | undefined;
   const db = await openDB<VecliteDB>(databaseName(storeName), SCHEMA_VERSION, {
-      upgrade(database, oldVersion) {
+    upgrade(database, oldVersion) {
         if (oldVersion < 1) {
           database.createObjectStore('collections', { keyPath: 'uid' });
           database.createObjectStore('log', { keyPath: 'seq' });
@@ -38,8 +39,17 @@ export async function openIndexedDbStorage(storeName: string): Promise<Storage> 
           database.createObjectStore('meta');
         }
       },
+      // Another connection wants to delete or upgrade the database: let it, and say the data is gone.
+      blocking() {
+        storage?.markLost('the database is being deleted or upgraded by another connection');
+      },
+      // The browser closed the connection (the user cleared site data, or the origin was evicted).
+      terminated() {
+        storage?.markLost('the browser closed the database (site data cleared or evicted)');
+      },
     });
-  return new IndexedDbStorage(db);
+  storage = new IndexedDbStorage(db);
+  return storage;
 }
 
 /** Transactions that acknowledge writes ask for a flushed commit (measured to cost nothing extra here). */
@@ -48,9 +58,62 @@ const DURABLE = { durability: 'strict' } as const;
 class IndexedDbStorage implements Storage {
   readonly kind = 'indexeddb' as const;
   private readonly db: IDBPDatabase<VecliteDB>;
+  private readonly lostListeners: ((reason: string) => void)[] = [];
+  private lostReason: string | undefined;
 
   constructor(db: IDBPDatabase<VecliteDB>) {
     this.db = db;
+  }
+
+  /** Closes the connection and tells the listeners that the data is gone. */
+  markLost(reason: string): void {
+    if (this.lostReason) return;
+    this.lostReason = reason;
+    this.db.close();
+    for (const listener of this.lostListeners) listener(reason);
+  }
+
+  onLost(callback: (reason: string) => void): void {
+    if (this.lostReason) callback(this.lostReason);
+    else this.lostListeners.push(callback);
+  }
+
+  async changesSince(seq: number): Promise<ChangesSince> {
+    const tx = this.db.transaction(['collections', 'log', 'meta'], 'readonly');
+    const [collections, log, deletedThrough, lastSeq] = await Promise.all([
+      tx.objectStore('collections').getAll(),
+      tx.objectStore('log').getAll(IDBKeyRange.lowerBound(seq, true)),
+      tx.objectStore('meta').get('deletedThrough'),
+      tx.objectStore('meta').get('lastSeq'),
+    ]);
+    await tx.done;
+    const highestLogged = log.length ? log[log.length - 1].seq : 0;
+    return {
+      collections,
+      log,
+      deletedThrough: Number(deletedThrough ?? 0),
+      lastSeq: Math.max(highestLogged, Number(lastSeq ?? 0), seq),
+      foldedSeq: Number(lastSeq ?? 0),
+    };
+  }
+
+  chunksOf(uid: string): Promise<ChunkRecord[]> {
+    return this.db.getAll('chunks', chunkRange(uid));
+  }
+
+  async estimate(): Promise<StorageEstimateInfo> {
+    const manager = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+    const [estimate, persisted] = await Promise.all([
+      manager?.estimate ? manager.estimate().catch(() => undefined) : undefined,
+      manager?.persisted ? manager.persisted().catch(() => false) : false,
+    ]);
+    return { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted, backend: 'indexeddb' };
+  }
+
+  async persist(): Promise<boolean> {
+    const manager = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+    if (!manager?.persist) return false;
+    return manager.persist().catch(() => false);
   }
 
   async load(): Promise<StoredState> {
@@ -67,7 +130,7 @@ class IndexedDbStorage implements Storage {
       throw new Error(`the database was written with layout version ${String(schema)}; this build reads version ${SCHEMA_VERSION}`);
     }
     const highestLogged = log.length ? log[log.length - 1].seq : 0;
-    return { collections, chunks, log, lastSeq: Math.max(highestLogged, Number(lastSeq ?? 0)) };
+    return { collections, chunks, log, lastSeq: Math.max(highestLogged, Number(lastSeq ?? 0)), foldedSeq: Number(lastSeq ?? 0) };
   }
 
   putCollection(record: CollectionRecord): Promise<void> {
@@ -96,12 +159,14 @@ class IndexedDbStorage implements Storage {
     for (const chunk of snapshot.chunks) void chunks.put(chunk);
     const collections = tx.objectStore('collections');
     for (const collection of snapshot.collections) void collections.put(collection);
-    void tx.objectStore('log').delete(IDBKeyRange.upperBound(snapshot.upToSeq));
+    if (snapshot.deleteThrough > 0) void tx.objectStore('log').delete(IDBKeyRange.upperBound(snapshot.deleteThrough));
     void tx.objectStore('meta').put(snapshot.upToSeq, 'lastSeq');
+    void tx.objectStore('meta').put(snapshot.deleteThrough, 'deletedThrough');
     return tx.done;
   }
 
   close(): void {
+    this.lostReason ??= 'closed';
     this.db.close();
   }
 }

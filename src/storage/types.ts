@@ -35,11 +35,32 @@ export interface StoredState {
   log: LogRecord[];
   /** Highest seq ever written (log records up to it may have been folded and deleted). */
   lastSeq: number;
+  /** The seq the chunks fold (the last compaction's). */
+  foldedSeq: number;
 }
 
-/** A compaction: the chunks and collection records that fold every log record up to `upToSeq`. */
+/** What changed since a seq: every collection record, and the log records after it. */
+export interface ChangesSince {
+  collections: CollectionRecord[];
+  /** Log records with a seq above the one asked for, in seq order. */
+  log: LogRecord[];
+  /** Log records up to this seq may have been deleted: a reader behind it must load everything again. */
+  deletedThrough: number;
+  /** Highest seq ever written. */
+  lastSeq: number;
+  /** The seq the chunks fold (the last compaction's). */
+  foldedSeq: number;
+}
+
+/**
+ * A compaction: the chunks and collection records that fold every log record up to `upToSeq`,
+ * and how far the log may be deleted (`deleteThrough` ≤ `upToSeq`). Deleting one cycle behind
+ * lets other tabs that are a little behind still catch up from the log; replaying a record that
+ * the chunks already fold is prevented by the engine (per-collection folded operation ids).
+ */
 export interface CompactionSnapshot {
   upToSeq: number;
+  deleteThrough: number;
   collections: CollectionRecord[];
   chunks: ChunkRecord[];
 }
@@ -54,6 +75,22 @@ export interface Storage {
   readonly kind: 'indexeddb' | 'memory';
   /** Reads everything (segments, then the log to replay). */
   load(): Promise<StoredState>;
+  /**
+   * Reads the collection records and the log records after `seq` (what another tab wrote);
+   * null for a backend no one else writes to.
+   */
+  changesSince(seq: number): Promise<ChangesSince | null>;
+  /** Reads the chunks of one collection (one created and compacted by another tab). */
+  chunksOf(uid: string): Promise<ChunkRecord[]>;
+  /**
+   * Registers a callback for when the data is gone from under the store: the database was
+   * deleted (by the user, another tab or the browser evicting it) or the connection was lost.
+   */
+  onLost(callback: (reason: string) => void): void;
+  /** Usage, quota and persistence of the origin's storage, where the platform reports them. */
+  estimate(): Promise<StorageEstimateInfo>;
+  /** Asks the browser not to evict this origin's data (navigator.storage.persist()). */
+  persist(): Promise<boolean>;
   /** Creates or replaces a collection record. */
   putCollection(record: CollectionRecord): Promise<void>;
   /** Removes a collection record and all its chunks; its log records become garbage for the next compaction. */
@@ -64,4 +101,16 @@ export interface Storage {
   compact(snapshot: CompactionSnapshot): Promise<void>;
   /** Closes the backend; pending transactions still commit. */
   close(): void;
+}
+
+/** What `storageInfo()` reports. */
+export interface StorageEstimateInfo {
+  /** Bytes used by the origin (all its storage), if known. */
+  usage: number | null;
+  /** Bytes the origin may use, if known. */
+  quota: number | null;
+  /** Whether the browser promised not to evict the origin's data. */
+  persisted: boolean;
+  /** Which backend holds the store. */
+  backend: string;
 }

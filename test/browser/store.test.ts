@@ -70,4 +70,33 @@ describe('worker + Comlink + WASM + IndexedDB in Chromium', () => {
     expect(await reopened.retrieve('c', { ids: [0, 1, 2, 3] })).toEqual([{ id: 3, payload: { n: 3 } }]);
     await reopened.close();
   });
+
+  test('two workers on one store (as two tabs would be): Web Locks serialise their writes, BroadcastChannel spreads them', async () => {
+    const name = freshName();
+    const [a, b] = await Promise.all([openStore(name, { compactEvery: 3 }), openStore(name, { compactEvery: 3 })]);
+    await a.createCollection('c', { vectors: { size: 4, distance: 'Cosine' } });
+    const vectors = randomVectors(400, 4, 9);
+    const writes = [];
+    for (let i = 0; i < 20; i++) {
+      const store = i % 2 ? a : b;
+      writes.push(store.upsert('c', { batch: { ids: vectors.slice(i * 20, i * 20 + 20).map((_, j) => i * 20 + j), vectors: vectors.slice(i * 20, i * 20 + 20) } }));
+    }
+    await Promise.all(writes);
+    const deadline = Date.now() + 2000;
+    let counts = [0, 0];
+    while (Date.now() < deadline) {
+      counts = [(await a.count('c', {})).count, (await b.count('c', {})).count];
+      if (counts[0] === 400 && counts[1] === 400) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(counts).toEqual([400, 400]);
+    const query = vectors[7];
+    expect(await b.query('c', { query, limit: 5 })).toEqual(await a.query('c', { query, limit: 5 }));
+    await a.close();
+    await b.close();
+    const reopened = await openStore(name);
+    expect((await reopened.count('c', {})).count).toBe(400);
+    await reopened.close();
+  });
 });
+
