@@ -162,7 +162,10 @@ export class Collection {
         for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, setPayload(null, op.payload, null)));
         break;
       case 'delete_payload':
-        for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, deletePayloadPaths(this.payloadAt(slot), op.paths)));
+        for (const key of op.keys) {
+          // A point with no stored payload keeps none (so a later set_payload stores its nulls, §5.5).
+          this.edit(key, opId, (slot) => this.payloads[slot] && this.writePayload(slot, deletePayloadPaths(this.payloads[slot]!, op.paths)));
+        }
         break;
       case 'clear_payload':
         for (const key of op.keys) this.edit(key, opId, (slot) => this.writePayload(slot, null));
@@ -233,10 +236,16 @@ export class Collection {
     for (const [field, schema] of undo.payloadIndexes) this.config.payloadIndexes.set(field, schema);
     this.indexes.clear();
     for (const [field, index] of undo.indexes) this.indexes.set(field, index);
-    for (const image of [...undo.images.values()].reverse()) {
-      const { slot } = image;
+    const images = [...undo.images.values()];
+    // Unmap every touched slot's current id first: ids may have moved between the touched slots
+    // (deleted, then re-inserted into another freed slot), so restoring one slot must never
+    // unmap an id another slot has just restored.
+    for (const { slot } of images) {
       const current = this.keys[slot];
-      if (current !== null && current !== undefined && current !== image.key) this.slotOf.delete(current);
+      if (current !== null && current !== undefined && this.slotOf.get(current) === slot) this.slotOf.delete(current);
+    }
+    for (const image of images.reverse()) {
+      const { slot } = image;
       this.keys[slot] = image.key;
       if (image.key !== null) this.slotOf.set(image.key, slot);
       this.writePayload(slot, image.payload);

@@ -290,6 +290,34 @@ describe('atomic batches over every operation kind (our deliberate difference fr
   });
 });
 
+describe('rollback keeps the id map whole', () => {
+  test('ids re-inserted into each other\'s freed slots are restored to their own (found by the property test)', async () => {
+    const store = await open();
+    await store.createCollection('c', { vectors: { size: 1, distance: 'Dot' } });
+    await store.upsert('c', { points: [{ id: 0, vector: [1] }, { id: 1, vector: [2] }] });
+    const error = await failure(
+      store.batchUpdate('c', {
+        operations: [
+          { delete: { points: [0, 1] } },
+          { upsert: { points: [{ id: 0, vector: [3] }, { id: 1, vector: [4] }] } },
+          { set_payload: { payload: { x: 1 }, points: [999] } },
+        ],
+      }),
+    );
+    expect(error.status).toBe(404);
+    expect(await store.retrieve('c', { ids: [0, 1], with_vector: true, with_payload: false })).toEqual([
+      { id: 0, vector: [1] },
+      { id: 1, vector: [2] },
+    ]);
+    await store.upsert('c', { points: [{ id: 1, vector: [9] }] });
+    expect((await store.scroll('c', { with_vector: true, with_payload: false })).points).toEqual([
+      { id: 0, vector: [1] },
+      { id: 1, vector: [9] },
+    ]);
+    await store.close();
+  });
+});
+
 describe('collections: PATCH metadata (API.md §4.6)', () => {
   test('metadata merges, null deletes a key, and it persists', async () => {
     const store = await open();
