@@ -1,0 +1,84 @@
+/**
+ * A page for the storage tests: opens a store and streams writes whose acknowledgements it
+ * reports on the console (`ACK {...}`), so the test knows exactly which writes were acknowledged
+ * before it kills the browser or closes the page.
+ */
+import { openStore, type VecliteClient } from '../../../src/index';
+
+/** Points per batch: a batch is visible whole or not at all. */
+export const BATCH = 10;
+
+let store: VecliteClient | undefined;
+let streaming = false;
+
+function ack(event: Record<string, unknown>): void {
+  console.log(`ACK ${JSON.stringify(event)}`);
+}
+
+const lab = {
+  /** Opens the store (creating the collection the first time). */
+  async open(name: string, compactEvery = 4): Promise<number> {
+    store = await openStore(name, { compactEvery });
+    if (!(await store.collectionExists('c')).exists) {
+      await store.createCollection('c', { vectors: { size: 8, distance: 'Dot' } }).catch((e: { status?: number }) => {
+        if (e.status !== 409) throw e; // another tab created it first
+      });
+    }
+    return (await store.count('c', {})).count;
+  },
+
+  /**
+   * Writes batch after batch until stopped: batch k upserts points k·10 … k·10+9 in one call;
+   * every third batch also edits the payload of the previous batch and every fifth deletes the
+   * batch two back. Each acknowledged (wait: true) write is reported.
+   */
+  async stream(first: number, tab = 0): Promise<void> {
+    streaming = true;
+    for (let k = first; streaming; k++) {
+      const ids = Array.from({ length: BATCH }, (_, i) => k * BATCH + i);
+      await store!.upsert('c', {
+        wait: true,
+        batch: { ids, vectors: ids.map((id) => Array.from({ length: 8 }, (_, d) => Math.sin(id + d))), payloads: ids.map(() => ({ batch: k, tab, big: 'x'.repeat(200) })) },
+      });
+      ack({ op: 'upsert', batch: k, tab });
+      if (k % 3 === 0 && k > first) {
+        await store!.setPayload('c', { wait: true, payload: { edited: k }, filter: { must: [{ key: 'batch', match: { value: k - 1 } }] } });
+        ack({ op: 'edit', batch: k - 1, by: k });
+      }
+      if (k % 5 === 0 && k - 2 >= first) {
+        await store!.delete('c', { wait: true, filter: { must: [{ key: 'batch', match: { value: k - 2 } }] } });
+        ack({ op: 'delete', batch: k - 2 });
+      }
+    }
+  },
+
+  stop(): void {
+    streaming = false;
+  },
+
+  /** Every point's id and payload (without the filler). */
+  async dump(): Promise<{ id: number; batch: number; tab: number; edited?: number }[]> {
+    const out: { id: number; batch: number; tab: number; edited?: number }[] = [];
+    let offset: number | null | undefined;
+    do {
+      const page = await store!.scroll('c', { limit: 1000, offset: offset ?? undefined });
+      for (const p of page.points) {
+        const { batch, tab, edited } = p.payload as { batch: number; tab: number; edited?: number };
+        out.push({ id: p.id as number, batch, tab, ...(edited === undefined ? {} : { edited }) });
+      }
+      offset = page.next_page_offset as number | null;
+    } while (offset !== null);
+    return out;
+  },
+
+  async count(): Promise<number> {
+    return (await store!.count('c', {})).count;
+  },
+
+  async close(): Promise<void> {
+    await store?.close();
+  },
+};
+
+(globalThis as unknown as { lab: typeof lab }).lab = lab;
+document.body.dataset.ready = 'true';
