@@ -5,7 +5,8 @@
  * no Worker (extension service workers, Node) or when `{ worker: false }` is asked for.
  */
 import * as Comlink from 'comlink';
-import { fromShape } from '../engine/errors';
+import { asQdrantError, fromShape } from '../engine/errors';
+import { checkMetaParams, checkReadParams } from '../engine/params';
 import type {
   CollectionInfo,
   CollectionsResponse,
@@ -31,7 +32,7 @@ import type {
   UpdateVectors,
   WriteParams,
 } from '../engine/types';
-import { createEngineHost, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
+import { createEngineHost, type CustomStorage, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
 import { packBatch, packQuery, packUpsert } from './pack';
 
 /** Options of {@link openStore}. */
@@ -45,7 +46,7 @@ export interface OpenStoreOptions {
    * Where data lives: `'indexeddb'` (default) persists every acknowledged write; `'memory'`
    * keeps nothing and must be asked for explicitly.
    */
-  persistence?: Persistence;
+  persistence?: Persistence | CustomStorage;
   /** Fold the write log into chunks after this many batches (default 64). */
   compactEvery?: number;
 }
@@ -75,6 +76,7 @@ export async function openStore(name: string, options: OpenStoreOptions = {}): P
   let terminate = (): void => {};
   if (useWorker) {
     if (typeof Worker === 'undefined') throw new Error('Web Workers are not available here: open the store with { worker: false }');
+    if (typeof hostOptions.persistence === 'object') throw new Error('a custom storage backend runs in this thread only: open the store with { worker: false }');
     const worker = new Worker(new URL('../worker.ts', import.meta.url), { type: 'module', name: `veclite:${name}` });
     const remote = Comlink.wrap<EngineHost>(worker);
     terminate = () => {
@@ -120,16 +122,24 @@ export class VecliteClient {
     this.terminate = terminate;
   }
 
-  private async call<T>(method: EngineMethod, args: unknown[], transfer?: ArrayBuffer[]): Promise<T> {
+  private async call<T>(method: EngineMethod, args: unknown[], transfer?: ArrayBuffer[], check?: () => void): Promise<T> {
     if (this.closed) throw new Error(`the store "${this.storeName}" is closed`);
+    // Query-string parameters the engine never sees are checked here, as Qdrant checks them.
+    if (check) {
+      try {
+        check();
+      } catch (error) {
+        throw asQdrantError(error);
+      }
+    }
     const outcome = await this.backend.call(method, args, transfer);
     if (!outcome.ok) throw fromShape(outcome.error);
     return outcome.value as T;
   }
 
   /** `PUT /collections/{name}`: creates a collection. Resolves `true`; 409 if the name exists. */
-  createCollection(collection_name: string, { timeout: _timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
-    return this.call('createCollection', [collection_name, config]);
+  createCollection(collection_name: string, { timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
+    return this.call('createCollection', [collection_name, config], undefined, () => checkMetaParams({ timeout }));
   }
 
   /** `GET /collections/{name}`: the collection's info (points count, config, …). */
@@ -148,8 +158,8 @@ export class VecliteClient {
   }
 
   /** `DELETE /collections/{name}`: `true` if it existed, `false` if not. */
-  deleteCollection(collection_name: string, _args: { timeout?: number } = {}): Promise<boolean> {
-    return this.call('deleteCollection', [collection_name]);
+  deleteCollection(collection_name: string, { timeout }: { timeout?: number } = {}): Promise<boolean> {
+    return this.call('deleteCollection', [collection_name], undefined, () => checkMetaParams({ timeout }));
   }
 
   /**
@@ -165,9 +175,9 @@ export class VecliteClient {
   /** `POST /collections/{name}/points`: points by id, in the order asked (payload included by default). */
   retrieve(
     collection_name: string,
-    { shard_key: _s, ids, with_payload = true, with_vector, consistency: _c, timeout: _t }: PointRequest & ReadParams,
+    { shard_key: _s, ids, with_payload = true, with_vector, consistency, timeout }: PointRequest & ReadParams,
   ): Promise<Record_[]> {
-    return this.call('retrieve', [collection_name, { ids, with_payload, with_vector }]);
+    return this.call('retrieve', [collection_name, { ids, with_payload, with_vector }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** `GET /collections/{name}/points/{id}`: one point with its payload and vectors; 404 if missing. */
@@ -181,9 +191,9 @@ export class VecliteClient {
   }
 
   /** `POST /collections/{name}/points/query`: nearest neighbours of a vector or a stored point. */
-  query(collection_name: string, { consistency: _c, timeout: _t, shard_key: _s, ...request }: QueryRequest & ReadParams = {}): Promise<QueryResponse> {
+  query(collection_name: string, { consistency, timeout, shard_key: _s, ...request }: QueryRequest & ReadParams = {}): Promise<QueryResponse> {
     const { body, transfer } = this.inWorker ? packQuery(request) : { body: request, transfer: [] };
-    return this.call('query', [collection_name, body], transfer);
+    return this.call('query', [collection_name, body], transfer, () => checkReadParams({ consistency, timeout }));
   }
 
   /**
@@ -199,8 +209,8 @@ export class VecliteClient {
   }
 
   /** `PATCH /collections/{name}`: merges `metadata` (a `null` value deletes a key) and the echoed config sections. */
-  updateCollection(collection_name: string, { timeout: _timeout, ...args }: Record<string, unknown> & { timeout?: number } = {}): Promise<boolean> {
-    return this.call('updateCollection', [collection_name, args]);
+  updateCollection(collection_name: string, { timeout, ...args }: Record<string, unknown> & { timeout?: number } = {}): Promise<boolean> {
+    return this.call('updateCollection', [collection_name, args], undefined, () => checkMetaParams({ timeout }));
   }
 
   /** `PUT /collections/{name}/index`: declares a payload index (shown in `payload_schema`; needed by `order_by`). */
@@ -250,45 +260,49 @@ export class VecliteClient {
   /** `POST /collections/{name}/points/scroll`: pages through points in id order (or payload order with `order_by`). */
   scroll(
     collection_name: string,
-    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, with_payload = true, with_vector = false, ...request }: ScrollRequest & ReadParams = {},
+    { shard_key: _s, consistency, timeout, limit = 10, with_payload = true, with_vector = false, ...request }: ScrollRequest & ReadParams = {},
   ): Promise<ScrollResult> {
-    return this.call('scroll', [collection_name, { limit, with_payload, with_vector, ...request }]);
+    return this.call('scroll', [collection_name, { limit, with_payload, with_vector, ...request }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** `POST /collections/{name}/points/count`: the number of points (matching a filter); always exact. */
-  count(collection_name: string, { shard_key: _s, timeout: _t, exact = true, ...request }: CountRequest & ReadParams = {}): Promise<{ count: number }> {
-    return this.call('count', [collection_name, { exact, ...request }]);
+  count(collection_name: string, { shard_key: _s, timeout, consistency, exact = true, ...request }: CountRequest & ReadParams = {}): Promise<{ count: number }> {
+    return this.call('count', [collection_name, { exact, ...request }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** `POST /collections/{name}/points/query/batch`: several queries; every one is validated before any runs. */
-  queryBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: QueryRequest[] } & ReadParams): Promise<QueryResponse[]> {
-    return this.call('queryBatch', [collection_name, { searches }]);
+  queryBatch(collection_name: string, { consistency, timeout, searches }: { searches: QueryRequest[] } & ReadParams): Promise<QueryResponse[]> {
+    return this.call('queryBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Legacy `POST /collections/{name}/points/search` (still served by Qdrant and called by its client): a plain list of hits. */
   search(
     collection_name: string,
-    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: SearchRequest & ReadParams,
+    { shard_key: _s, consistency, timeout, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: SearchRequest & ReadParams,
   ): Promise<ScoredPoint[]> {
-    return this.call('search', [collection_name, { limit, offset, with_payload, with_vector, ...request }]);
+    return this.call('search', [collection_name, { limit, offset, with_payload, with_vector, ...request }], undefined, () =>
+      checkReadParams({ consistency, timeout }),
+    );
   }
 
   /** Legacy `POST /collections/{name}/points/search/batch` */
-  searchBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
-    return this.call('searchBatch', [collection_name, { searches }]);
+  searchBatch(collection_name: string, { consistency, timeout, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+    return this.call('searchBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Legacy `POST /collections/{name}/points/recommend`: average_vector (default), best_score or sum_scores. */
   recommend(
     collection_name: string,
-    { shard_key: _s, consistency: _c, timeout: _t, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: RecommendRequest & ReadParams,
+    { shard_key: _s, consistency, timeout, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: RecommendRequest & ReadParams,
   ): Promise<ScoredPoint[]> {
-    return this.call('recommend', [collection_name, { limit, offset, with_payload, with_vector, ...request }]);
+    return this.call('recommend', [collection_name, { limit, offset, with_payload, with_vector, ...request }], undefined, () =>
+      checkReadParams({ consistency, timeout }),
+    );
   }
 
   /** Legacy `POST /collections/{name}/points/recommend/batch` */
-  recommendBatch(collection_name: string, { consistency: _c, timeout: _t, searches }: { searches: RecommendRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
-    return this.call('recommendBatch', [collection_name, { searches }]);
+  recommendBatch(collection_name: string, { consistency, timeout, searches }: { searches: RecommendRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+    return this.call('recommendBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Folds the write log into chunked segments now (it also happens on its own every `compactEvery` writes). */

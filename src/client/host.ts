@@ -13,9 +13,14 @@ import { loadKernels } from '../wasm/kernels';
 /** How a store persists its data. */
 export type Persistence = 'indexeddb' | 'memory';
 
+/** A storage backend of the caller's, e.g. fileStorage(dir) in Node (in-process stores only). */
+export interface CustomStorage {
+  storage: Storage;
+}
+
 /** What the host needs to open a store. */
 export interface HostOpenOptions {
-  persistence: Persistence;
+  persistence: Persistence | CustomStorage;
   /** Fold the log into chunks after this many log records. */
   compactEvery?: number;
 }
@@ -105,7 +110,8 @@ export function createEngineHost(): EngineHost {
   };
 }
 
-function openStorage(name: string, persistence: Persistence): Promise<Storage> {
+function openStorage(name: string, persistence: Persistence | CustomStorage): Promise<Storage> {
+  if (typeof persistence === 'object') return Promise.resolve(persistence.storage);
   if (persistence === 'memory') return Promise.resolve(memoryStorage());
   if (typeof indexedDB === 'undefined') {
     throw new Error(

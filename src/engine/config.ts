@@ -66,6 +66,25 @@ export function checkNewCollectionName(name: unknown): string {
   return name;
 }
 
+/**
+ * Checks a collection name given to any endpoint other than create (API.md §4: 1–255 characters,
+ * no `/` and no NUL); a name that passes but does not exist is then a 404.
+ */
+export function checkCollectionNameParam(name: unknown): asserts name is string {
+  if (typeof name !== 'string') throw pathValidationError('collection_name: expected a string');
+  if (name.length < 1 || name.length > 255) throw pathValidationError('collection_name: length must be between 1 and 255');
+  if (/[/\u0000]/.test(name)) throw pathValidationError('collection_name: collection name cannot contain "/" or NUL');
+}
+
+/** A cluster setting (shard_number, replication_factor, write_consistency_factor): an integer ≥ 1. */
+function checkClusterInt(value: unknown, path: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) invalidType(path, value, 'u32');
+  if (value < 1) throw validationError(path, `value ${value} invalid, must be 1 or larger`);
+}
+
+const CLUSTER_INTS = ['shard_number', 'replication_factor', 'write_consistency_factor'];
+
 /** Parses and validates a create-collection body. */
 export function parseCreateCollection(body: unknown): CollectionConfig {
   const input = body === undefined || body === null ? {} : expectObject(body, 'body');
@@ -81,6 +100,7 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
       for (const name of Object.keys(obj)) vectors.set(name, parseVectorParams(obj[name], `vectors.${name}`));
     }
   }
+  for (const key of CLUSTER_INTS) checkClusterInt(input[key], key);
   const extra: JsonObject = {};
   for (const key of Object.keys(input)) {
     if (key === 'vectors' || key === 'metadata' || key === 'timeout') continue;
@@ -217,6 +237,7 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     Object.defineProperty(config.extra, section, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   if (isObject(input.params)) {
+    for (const key of CLUSTER_INTS) checkClusterInt(input.params[key], `params.${key}`);
     const params = copyPayload(input.params, 'params');
     for (const key of Object.keys(params)) {
       Object.defineProperty(config.extra, key, { value: params[key], enumerable: true, writable: true, configurable: true });

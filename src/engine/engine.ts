@@ -15,11 +15,12 @@ import { parsePayloadSelector } from '../payload/select';
 import type { Storage, StorageEstimateInfo } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
-import { checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
+import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
 import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError } from './errors';
 import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
 import { Journal } from './journal';
+import { parseWriteParams } from './params';
 import { parseBatchOperations, parseOperation, type Operation, type OperationKind, type OperationRequest } from './operations';
 import { orderedScroll } from './order-by';
 import { parseWithVector, recordOf } from './records';
@@ -114,6 +115,7 @@ export class Engine {
   /** `GET /collections/{name}/exists` */
   async collectionExists(name: string): Promise<{ exists: boolean }> {
     this.checkAvailable();
+    checkCollectionNameParam(name);
     return { exists: this.collections.has(name) };
   }
 
@@ -137,6 +139,7 @@ export class Engine {
 
   /** `DELETE /collections/{name}`: true if it existed, false (not an error) if not (API.md §4.5). */
   deleteCollection(name: string): Promise<boolean> {
+    checkCollectionNameParam(name);
     return this.exclusive(async () => {
       const collection = this.collections.get(name);
       if (!collection) return false;
@@ -454,7 +457,7 @@ export class Engine {
 
   private collection(name: unknown): Collection {
     this.checkAvailable();
-    if (typeof name !== 'string') invalidType('collection_name', name, 'a string');
+    checkCollectionNameParam(name);
     const collection = this.collections.get(name);
     if (!collection) throw collectionNotFound(name);
     return collection;
@@ -476,22 +479,6 @@ export class Engine {
 /** Whether a planned item is already a resolved operation (index changes need no resolution). */
 function isResolved(item: OperationRequest | Operation): item is Operation {
   return item.kind === 'create_index' || item.kind === 'delete_index';
-}
-
-/** Reads `wait` / `ordering` / `timeout` (API.md §1.3); only `wait` changes anything on one node. */
-function parseWriteParams(params: WriteParams | undefined): boolean {
-  if (params === undefined || params === null) return false;
-  const wait = optionalBoolean(params.wait, 'wait', false);
-  if (params.ordering !== undefined && params.ordering !== null && !['weak', 'medium', 'strong'].includes(params.ordering)) {
-    throw new QdrantError(400, `Deserialize error in query parameters: unknown variant \`${String(params.ordering)}\`, expected one of \`weak\`, \`medium\`, \`strong\``);
-  }
-  if (params.timeout !== undefined && params.timeout !== null) {
-    if (typeof params.timeout !== 'number' || !Number.isInteger(params.timeout) || params.timeout < 0) {
-      throw new QdrantError(400, `Deserialize error in query parameters: invalid digit found in string`);
-    }
-    if (params.timeout < 1) throw new QdrantError(422, 'Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]');
-  }
-  return wait;
 }
 
 /** Adds which operation of a batch failed to its error (same status, Qdrant's message kept as the prefix). */

@@ -42,11 +42,28 @@ export interface SearchPlan {
   withVector: VectorSelector;
 }
 
+/**
+ * Checks `params` (SearchParams). The flat index is exact, so `exact` and `hnsw_ef` change
+ * nothing, but they are validated as Qdrant validates them (`hnsw_ef` ≥ 1).
+ */
+function checkSearchParams(value: unknown): void {
+  if (value === undefined || value === null) return;
+  const params = expectObject(value, 'params');
+  if (params.hnsw_ef !== undefined && params.hnsw_ef !== null) {
+    const ef = optionalUint(params.hnsw_ef, 'params.hnsw_ef', 0);
+    if (ef < 1) throw validationError('params.hnsw_ef', 'value 0 invalid, must be 1 or larger');
+  }
+  for (const key of ['exact', 'indexed_only']) {
+    if (params[key] !== undefined && params[key] !== null && typeof params[key] !== 'boolean') invalidType(`params.${key}`, params[key], 'a boolean');
+  }
+  if (params.quantization !== undefined && params.quantization !== null) expectObject(params.quantization, 'params.quantization');
+}
+
 /** The parts every search request shares: filter, paging, threshold, what to return. */
 function commonParts(collection: Collection, input: JsonObject, payloadDefault: boolean) {
   const limit = optionalUint(input.limit ?? input.top, 'limit', 10);
   if (limit < 1) throw validationError('limit', 'value 0 invalid, must be 1 or larger');
-  if (input.params !== undefined && input.params !== null) expectObject(input.params, 'params');
+  checkSearchParams(input.params);
   return {
     filter: input.filter === undefined || input.filter === null ? undefined : parseFilter(input.filter, 'filter'),
     limit,

@@ -93,8 +93,7 @@ describe('§1.2 422 Validation error in JSON body: the body parses but breaks a 
     if (message) expect(error.message).toBe(message);
   });
 
-  // Deviation: params are not validated (veclite answers 200).
-  deviation('§1.2 params.hnsw_ef: 0 → 422', async ({ store }) => {
+  test('§1.2 params.hnsw_ef: 0 → 422', async ({ store }) => {
     await seed(store);
     const error = await refused(store, 'query', ['c', { query: [1, 0], params: { hnsw_ef: 0 } }], 'schema-invalid');
     expect(error.status).toBe(422);
@@ -120,23 +119,20 @@ describe('§1.2 / §1.3 query parameters', () => {
     expect((await store.query('c', { query: [1, 1], consistency: 'majority', timeout: 5 })).points).toHaveLength(3);
   });
 
-  // Deviation: `wait` of the wrong type gets the JSON body prefix.
-  deviation('§1.2 ?wait=maybe → 400 Deserialize error in query parameters', async ({ store }) => {
+  test('§1.2 ?wait=maybe → 400 Deserialize error in query parameters', async ({ store }) => {
     await seed(store);
     const error = await refused(store, 'upsert', ['c', { wait: 'maybe', points: [] }], 'schema-valid');
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^Deserialize error in query parameters: /);
   });
 
-  // Deviation: the client drops `timeout` (and `consistency`) of reads without checking them.
-  deviation('§1.2 / §1.3 ?timeout=0 on a read → 422 Validation error in query parameters', async ({ store }) => {
+  test('§1.2 / §1.3 ?timeout=0 on a read → 422 Validation error in query parameters', async ({ store }) => {
     await seed(store);
     const error = await refused(store, 'query', ['c', { query: [1, 0], timeout: 0 }], 'schema-valid');
     expect(error).toMatchObject({ status: 422, message: 'Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]' });
   });
 
-  // Deviation: the client drops `timeout` of collection meta endpoints without checking it.
-  deviation('§1.3 ?timeout=0 on a collection meta endpoint (PUT /collections/{name}) → 422', async ({ store }) => {
+  test('§1.3 ?timeout=0 on a collection meta endpoint (PUT /collections/{name}) → 422', async ({ store }) => {
     const error = await refused(store, 'createCollection', ['x', { timeout: 0, vectors: { size: 2, distance: 'Dot' } }], 'schema-valid');
     expect(error).toMatchObject({ status: 422, message: 'Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]' });
   });

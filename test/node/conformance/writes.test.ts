@@ -53,11 +53,14 @@ describe('§1.4 UpdateResult', () => {
     expect(await failure(store.upsert('nope', { wait: false, points: [{ id: 1, vector: [1] }] }))).toMatchObject({ status: 404 });
   });
 
-  // Deviation: veclite checks ids before acknowledging, so the 404 is reported even with wait=false.
-  deviation('§1.4 wait=false: an error that happens after the WAL write (set_payload on a missing id) is not reported → acknowledged', async ({ store }) => {
+  // Deliberate difference (README): Qdrant acknowledges wait=false before applying, so errors found
+  // while applying (a missing id) are not reported; veclite resolves every id before acknowledging
+  // and reports them, with nothing changed.
+  test('§1.4 deliberate difference: with wait=false a missing id is still reported (404), and nothing changes', async ({ store }) => {
     await unnamed(store);
-    expect((await store.setPayload('c', { wait: false, payload: { a: 1 }, points: [42] })).status).toBe('acknowledged');
-    expect((await store.updateVectors('c', { wait: false, points: [{ id: 42, vector: [1, 1] }] })).status).toBe('acknowledged');
+    expect(await failure(store.setPayload('c', { wait: false, payload: { a: 1 }, points: [42] }))).toMatchObject({ status: 404, message: 'Not found: No point with id 42 found' });
+    expect(await failure(store.updateVectors('c', { wait: false, points: [{ id: 42, vector: [1, 1] }] }))).toMatchObject({ status: 404 });
+    expect((await store.count('c', {})).count).toBe(0);
   });
 });
 
