@@ -9,6 +9,15 @@
  * ```
  */
 export { openStore, VecliteClient, type OpenStoreOptions } from './client/client';
-export type { Persistence } from './client/host';
+export type { CustomStorage, Persistence } from './client/host';
 export { QdrantError, type ErrorShape } from './engine/errors';
 export type * from './engine/types';
+export {
+  createQdrantHandler,
+  installQdrantFetch,
+  createQdrantFetchListener,
+  type QdrantHandlerOptions,
+  type InstallQdrantFetchOptions,
+  type QdrantFetchListenerOptions,
+  type QdrantStore,
+} from './rest/index';

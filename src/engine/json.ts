@@ -77,6 +77,11 @@ function copyJson(value: unknown, path: string, depth: number): unknown {
     if (!Number.isFinite(value)) invalidType(path, value, 'a finite number');
     return value;
   }
+  // Integers beyond 2^53 (parsed exactly by the REST layer) are kept exactly, as Qdrant keeps i64/u64.
+  if (typeof value === 'bigint') {
+    if (value < -(1n << 63n) || value >= 1n << 64n) invalidType(path, value, 'an integer within i64/u64');
+    return value;
+  }
   if (Array.isArray(value)) return value.map((item, i) => copyJson(item, `${path}[${i}]`, depth + 1));
   if (typeof value === 'object' && Object.getPrototypeOf(value) !== null && !isPlainPrototype(value)) {
     invalidType(path, value, 'a JSON value');

@@ -71,8 +71,8 @@ export interface CompactionSnapshot {
  * settles when that transaction has committed (or failed).
  */
 export interface Storage {
-  /** 'indexeddb' persists; 'memory' keeps nothing (chosen explicitly by the caller). */
-  readonly kind: 'indexeddb' | 'memory';
+  /** 'indexeddb' and 'file' persist; 'memory' keeps nothing (chosen explicitly by the caller). */
+  readonly kind: 'indexeddb' | 'memory' | 'file';
   /** Reads everything (segments, then the log to replay). */
   load(): Promise<StoredState>;
   /**

@@ -100,6 +100,21 @@ describe('upsert (API.md §5.1)', () => {
   });
 });
 
+describe('payload values', () => {
+  test('integers beyond 2^53 are kept exactly (as bigint), also across a reopen', async () => {
+    const store = await collection();
+    const big = 12345678901234567890n;
+    await store.upsert('c', { points: [{ id: 1, vector: [1, 2, 3], payload: { big, neg: -(2n ** 63n), list: [big] } }] });
+    expect((await store.retrieve('c', { ids: [1] }))[0].payload).toEqual({ big, neg: -(2n ** 63n), list: [big] });
+    expect(await failure(store.upsert('c', { points: [{ id: 2, vector: [1, 2, 3], payload: { tooBig: 2n ** 64n } }] }))).toMatchObject({ status: 400 });
+    const name = store.storeName;
+    await store.close();
+    const reopened = await open(name);
+    expect((await reopened.retrieve('c', { ids: [1] }))[0].payload).toEqual({ big, neg: -(2n ** 63n), list: [big] });
+    await reopened.close();
+  });
+});
+
 describe('retrieve and get point (API.md §6.1, §6.2)', () => {
   test('requested order, missing ids skipped, duplicates once; keys left out when not asked for', async () => {
     const store = await collection();
