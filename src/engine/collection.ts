@@ -4,8 +4,9 @@
  * change, live or replayed from the log, goes through `apply`.
  */
 import { CHUNK_SLOTS, VectorSpace } from '../index/vector-space';
+import { VectorIndex } from '../index/vector-index';
 import type { Kernels } from '../wasm/kernels';
-import type { CollectionConfig } from './config';
+import { ivfConfigOf, scalarConfigOf, type CollectionConfig } from './config';
 import { compareIdKeys, type IdKey } from './ids';
 import { PayloadIndex } from '../filter/payload-index';
 import { deletePayloadPaths, setPayload } from '../payload/edit';
@@ -48,6 +49,8 @@ export class Collection {
   readonly spaces = new Map<string, VectorSpace>();
   /** Payload indexes by field, kept current on every payload change. */
   readonly indexes = new Map<string, PayloadIndex>();
+  /** The search index of each vector space (flat, IVF, int8), by vector name. */
+  readonly vectorIndexes = new Map<string, VectorIndex>();
   /** Sequence number of the last operation applied (Qdrant's `operation_id`). */
   lastOpId = 0;
   /** The last operation folded into persisted chunks: log records up to it are not replayed. */
@@ -69,7 +72,9 @@ export class Collection {
     this.uid = uid;
     this.config = config;
     for (const [vectorName, space] of config.vectors) {
-      this.spaces.set(vectorName, new VectorSpace(kernels, space.size, space.distance));
+      const vectors = new VectorSpace(kernels, space.size, space.distance);
+      this.spaces.set(vectorName, vectors);
+      this.vectorIndexes.set(vectorName, new VectorIndex(vectors, ivfConfigOf(config), scalarConfigOf(config, vectorName)));
     }
     for (const [field, schema] of config.payloadIndexes) this.indexes.set(field, new PayloadIndex(field, schema.type, schema.params));
   }
@@ -364,6 +369,7 @@ export class Collection {
 
   /** Frees the WASM memory of every vector space. */
   dispose(): void {
+    for (const index of this.vectorIndexes.values()) index.dispose();
     for (const space of this.spaces.values()) space.dispose();
   }
 }

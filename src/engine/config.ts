@@ -4,6 +4,7 @@
  * `metadata` change behaviour; the other sections are stored and echoed back.
  */
 import { badRequest, formatError, pathValidationError, validationError } from './errors';
+import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
 import { copyPayload, expectObject, invalidType, isObject, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
 
@@ -85,6 +86,49 @@ function checkClusterInt(value: unknown, path: string): void {
 
 const CLUSTER_INTS = ['shard_number', 'replication_factor', 'write_consistency_factor'];
 
+/** Reads and checks `ivf_config` (veclite's index section, see README): integers ≥ 1, nulls for defaults. */
+function checkIvfConfig(value: unknown): void {
+  if (value === undefined || value === null) return;
+  const section = expectObject(value, 'ivf_config');
+  for (const key of ['full_scan_threshold', 'nlist', 'nprobe']) {
+    const v = section[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) invalidType(`ivf_config.${key}`, v, 'usize');
+    if (v < 1 && key !== 'full_scan_threshold') throw validationError(`ivf_config.${key}`, `value ${v} invalid, must be 1 or larger`);
+  }
+}
+
+/** Checks Qdrant's `quantization_config` where veclite uses it: `scalar` with type int8 and quantile in [0.5, 1]. */
+function checkQuantizationConfig(value: unknown, path: string): void {
+  if (value === undefined || value === null) return;
+  const section = expectObject(value, path);
+  if (section.scalar === undefined) return; // product / binary: stored and echoed, not used
+  const scalar = expectObject(section.scalar, `${path}.scalar`);
+  if (scalar.type !== 'int8') throw formatError(`${path}.scalar.type: unknown variant \`${String(scalar.type)}\`, expected \`int8\``);
+  const quantile = scalar.quantile;
+  if (quantile !== undefined && quantile !== null) {
+    if (typeof quantile !== 'number') invalidType(`${path}.scalar.quantile`, quantile, 'f32');
+    if (quantile < 0.5 || quantile > 1) throw validationError(`${path}.scalar.quantile`, `value ${quantile} invalid, must be in range [0.5, 1]`);
+  }
+}
+
+/** The IVF settings of a collection, defaults filled in. */
+export function ivfConfigOf(config: CollectionConfig): IvfConfig {
+  const section = isObject(config.extra.ivf_config) ? (config.extra.ivf_config as Partial<IvfConfig>) : {};
+  return {
+    full_scan_threshold: section.full_scan_threshold ?? DEFAULT_IVF_CONFIG.full_scan_threshold,
+    nlist: section.nlist ?? null,
+    nprobe: section.nprobe ?? null,
+  };
+}
+
+/** The int8 scalar quantization of one vector space: its own `quantization_config`, else the collection's. */
+export function scalarConfigOf(config: CollectionConfig, vectorName: string): ScalarQuantizationConfig | undefined {
+  const own = config.vectors.get(vectorName)?.params.quantization_config;
+  const section = (isObject(own) ? own : config.extra.quantization_config) as { scalar?: ScalarQuantizationConfig } | null | undefined;
+  return isObject(section) && isObject(section.scalar) && section.scalar.type === 'int8' ? section.scalar : undefined;
+}
+
 /** Parses and validates a create-collection body. */
 export function parseCreateCollection(body: unknown): CollectionConfig {
   const input = body === undefined || body === null ? {} : expectObject(body, 'body');
@@ -101,6 +145,9 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
     }
   }
   for (const key of CLUSTER_INTS) checkClusterInt(input[key], key);
+  checkIvfConfig(input.ivf_config);
+  checkQuantizationConfig(input.quantization_config, 'quantization_config');
+  for (const [name, space] of vectors) checkQuantizationConfig(space.params.quantization_config, name === UNNAMED ? 'vectors.quantization_config' : `vectors.${name}.quantization_config`);
   const extra: JsonObject = {};
   for (const key of Object.keys(input)) {
     if (key === 'vectors' || key === 'metadata' || key === 'timeout') continue;
@@ -163,13 +210,13 @@ function vectorsParams(config: CollectionConfig): JsonObject {
 }
 
 /** Builds `CollectionInfo` (API.md §4.2) with Qdrant's server defaults for the sections veclite does not use. */
-export function describeCollection(config: CollectionConfig, pointsCount: number, payloadSchema: Record<string, unknown> = {}): CollectionInfo {
+export function describeCollection(config: CollectionConfig, pointsCount: number, payloadSchema: Record<string, unknown> = {}, indexedVectors = 0): CollectionInfo {
   const extra = config.extra;
   const section = (key: string): JsonObject => (isObject(extra[key]) ? (extra[key] as JsonObject) : {});
   const info: CollectionInfo = {
     status: 'green',
     optimizer_status: 'ok',
-    indexed_vectors_count: 0,
+    indexed_vectors_count: indexedVectors,
     points_count: pointsCount,
     segments_count: 1,
     config: {
@@ -195,6 +242,7 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
       },
       wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0, ...section('wal_config') },
       quantization_config: extra.quantization_config ?? null,
+      ivf_config: { ...ivfConfigOf(config) },
     },
     payload_schema: payloadSchema,
   };

@@ -103,7 +103,9 @@ export class Engine {
       entry.points = collection.indexes.get(field)?.points ?? 0;
       Object.defineProperty(schema, field, { value: entry, enumerable: true, writable: true, configurable: true });
     }
-    return describeCollection(collection.config, collection.pointsCount, schema);
+    let indexed = 0;
+    for (const index of collection.vectorIndexes.values()) indexed += index.indexedCount;
+    return describeCollection(collection.config, collection.pointsCount, schema, indexed);
   }
 
   /** `GET /collections` */

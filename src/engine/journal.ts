@@ -5,6 +5,7 @@
  * write lock (src/storage/coordinator) after catching up, so tabs never write over each other.
  */
 import { CHUNK_SLOTS, type VectorChunk } from '../index/vector-space';
+import type { VectorIndexSnapshot } from '../index/vector-index';
 import type { Coordinator } from '../storage/coordinator';
 import type { ChunkRecord, CollectionRecord, LogRecord, Storage } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
@@ -25,9 +26,10 @@ interface LogEntry {
   ops: EncodedOperation[];
 }
 
-/** Chunk kinds: the points part, and one vector kind per vector name. */
+/** Chunk kinds: the points part, one vector kind per vector name, and one search-index record per vector name. */
 const POINTS_KIND = 'points';
 const VECTOR_KIND = 'vector:';
+const INDEX_KIND = 'index:';
 
 /** A queue that runs tasks one at a time, in order (this tab's share of the write lock). */
 class SerialQueue {
@@ -101,6 +103,10 @@ export class Journal {
     }
     for (const collection of byUid.values()) collection.finishLoading();
     this.replay(state.log, byUid);
+    // Search indexes last: restored without training; slots the replay changed are synced on the next query.
+    for (const chunk of state.chunks) {
+      if (chunk.kind.startsWith(INDEX_KIND)) byUid.get(chunk.uid)?.vectorIndexes.get(chunk.kind.slice(INDEX_KIND.length))?.restore(chunk.data as VectorIndexSnapshot);
+    }
     this.appliedSeq = state.lastSeq;
     this.foldedSeq = state.foldedSeq;
     this.recordsSinceCompaction = state.log.filter((record) => record.seq > state.foldedSeq).length;
@@ -165,6 +171,11 @@ export class Journal {
           chunks.push({ uid: collection.uid, kind: VECTOR_KIND + name, no, data: space.readChunk(no) });
         }
       }
+      // The IVF centroids and list assignment (and int8 ranges), so reopening does not retrain.
+      for (const [name, index] of collection.vectorIndexes) {
+        const snapshot = index.snapshotIfChanged();
+        if (snapshot) chunks.push({ uid: collection.uid, kind: INDEX_KIND + name, no: 0, data: snapshot });
+      }
       collections.push(this.recordOf(collection));
     }
     try {
@@ -209,10 +220,12 @@ export class Journal {
         byUid.delete(previous.uid);
       }
       const collection = this.collectionOf(record);
-      if (collection.foldedOpId > 0) {
-        for (const chunk of await this.storage.chunksOf(record.uid)) loadChunk(collection, chunk);
-      }
+      const chunks = collection.foldedOpId > 0 ? await this.storage.chunksOf(record.uid) : [];
+      for (const chunk of chunks) loadChunk(collection, chunk);
       collection.finishLoading();
+      for (const chunk of chunks) {
+        if (chunk.kind.startsWith(INDEX_KIND)) collection.vectorIndexes.get(chunk.kind.slice(INDEX_KIND.length))?.restore(chunk.data as VectorIndexSnapshot);
+      }
       byUid.set(record.uid, collection);
       this.collections.set(record.name, collection);
     }
@@ -265,5 +278,5 @@ export class Journal {
 
 function loadChunk(collection: Collection, chunk: ChunkRecord): void {
   if (chunk.kind === POINTS_KIND) collection.writePointsChunk(chunk.no, chunk.data as PointsChunk);
-  else collection.spaces.get(chunk.kind.slice(VECTOR_KIND.length))?.writeChunk(chunk.no, chunk.data as VectorChunk);
+  else if (chunk.kind.startsWith(VECTOR_KIND)) collection.spaces.get(chunk.kind.slice(VECTOR_KIND.length))?.writeChunk(chunk.no, chunk.data as VectorChunk);
 }

@@ -6,7 +6,8 @@
  */
 import { parseFilter } from '../filter/parse';
 import type { Filter } from '../filter/types';
-import { scoreAll, searchFlat } from '../index/flat';
+import { scoreAll } from '../index/flat';
+import type { IndexSearchParams } from '../index/vector-index';
 import type { VectorSpace } from '../index/vector-space';
 import { parsePayloadSelector, type PayloadSelector } from '../payload/select';
 import type { Collection } from './collection';
@@ -38,33 +39,47 @@ export interface SearchPlan {
   limit: number;
   offset: number;
   threshold?: number;
+  /** exact / nprobe / quantization of this query (Qdrant's SearchParams, plus nprobe). */
+  params: IndexSearchParams;
   withPayload: PayloadSelector;
   withVector: VectorSelector;
 }
 
 /**
- * Checks `params` (SearchParams). The flat index is exact, so `exact` and `hnsw_ef` change
- * nothing, but they are validated as Qdrant validates them (`hnsw_ef` ≥ 1).
+ * Reads `params` (SearchParams): `exact` forces the flat scan, `nprobe` (veclite's knob) sets the
+ * IVF lists probed, `quantization` {ignore, rescore, oversampling} steers int8 search; `hnsw_ef`
+ * is checked as Qdrant checks it (≥ 1) and otherwise has no effect.
  */
-function checkSearchParams(value: unknown): void {
-  if (value === undefined || value === null) return;
+function parseSearchParams(value: unknown): IndexSearchParams {
+  if (value === undefined || value === null) return {};
   const params = expectObject(value, 'params');
-  if (params.hnsw_ef !== undefined && params.hnsw_ef !== null) {
-    const ef = optionalUint(params.hnsw_ef, 'params.hnsw_ef', 0);
-    if (ef < 1) throw validationError('params.hnsw_ef', 'value 0 invalid, must be 1 or larger');
+  for (const key of ['hnsw_ef', 'nprobe']) {
+    if (params[key] === undefined || params[key] === null) continue;
+    if (optionalUint(params[key], `params.${key}`, 0) < 1) throw validationError(`params.${key}`, 'value 0 invalid, must be 1 or larger');
   }
   for (const key of ['exact', 'indexed_only']) {
     if (params[key] !== undefined && params[key] !== null && typeof params[key] !== 'boolean') invalidType(`params.${key}`, params[key], 'a boolean');
   }
-  if (params.quantization !== undefined && params.quantization !== null) expectObject(params.quantization, 'params.quantization');
+  const out: IndexSearchParams = { exact: params.exact === true };
+  if (typeof params.nprobe === 'number') out.nprobe = params.nprobe;
+  if (params.quantization !== undefined && params.quantization !== null) {
+    const q = expectObject(params.quantization, 'params.quantization');
+    for (const key of ['ignore', 'rescore']) {
+      if (q[key] !== undefined && q[key] !== null && typeof q[key] !== 'boolean') invalidType(`params.quantization.${key}`, q[key], 'a boolean');
+    }
+    const oversampling = optionalNumber(q.oversampling, 'params.quantization.oversampling');
+    if (oversampling !== undefined && oversampling < 1) throw validationError('params.quantization.oversampling', `value ${oversampling} invalid, must be 1 or larger`);
+    out.quantization = { ignore: q.ignore === true, rescore: q.rescore !== false, oversampling };
+  }
+  return out;
 }
 
 /** The parts every search request shares: filter, paging, threshold, what to return. */
 function commonParts(collection: Collection, input: JsonObject, payloadDefault: boolean) {
   const limit = optionalUint(input.limit ?? input.top, 'limit', 10);
   if (limit < 1) throw validationError('limit', 'value 0 invalid, must be 1 or larger');
-  checkSearchParams(input.params);
   return {
+    params: parseSearchParams(input.params),
     filter: input.filter === undefined || input.filter === null ? undefined : parseFilter(input.filter, 'filter'),
     limit,
     offset: optionalUint(input.offset, 'offset', 0),
@@ -205,7 +220,7 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
   let post: (score: number) => number;
   let passes: (score: number, threshold: number) => boolean;
   if (plan.target.kind === 'nearest') {
-    hits = searchFlat(space, { vector: plan.target.vector, k, allowed, tieBreak });
+    hits = collection.vectorIndexes.get(plan.using)!.search(plan.target.vector, k, allowed, tieBreak, plan.params);
     // Internal scores are "higher is better"; users see distances for Euclid and Manhattan (API.md §3.2).
     post = distance === 'Euclid' ? (s) => Math.fround(Math.sqrt(Math.abs(s))) : distance === 'Manhattan' ? (s) => Math.fround(Math.abs(s)) : (s) => s;
     passes = distances ? (s, t) => s < t : (s, t) => s > t;

@@ -34,6 +34,8 @@ export class VectorSpace {
   private dataPtr = 0;
   private presentPtr = 0;
   private liveCount = 0;
+  /** Slots written or cleared since the index last looked (see takeChangedSlots). */
+  private changed = new Set<number>();
 
   /** Creates an empty space; memory is taken on the first write. */
   constructor(kernels: Kernels, dim: number, distance: Distance) {
@@ -79,6 +81,7 @@ export class VectorSpace {
   /** Stores a vector in a slot (normalised first for Cosine, as Qdrant does on insert). */
   set(slot: number, vector: ArrayLike<number>): void {
     this.ensureCapacity(slot + 1);
+    this.changed.add(slot);
     const rowPtr = this.dataPtr + slot * this.dim * 4;
     this.kernels.f32(rowPtr, this.dim).set(vector);
     if (this.distance === 'Cosine') this.kernels.normalize(rowPtr, this.dim);
@@ -95,6 +98,7 @@ export class VectorSpace {
   /** Puts back a vector exactly as it was stored (already normalised), e.g. when a batch is undone. */
   restore(slot: number, stored: Float32Array): void {
     this.ensureCapacity(slot + 1);
+    this.changed.add(slot);
     this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).set(stored);
     this.markPresent(slot);
   }
@@ -102,6 +106,7 @@ export class VectorSpace {
   /** Removes the vector of a slot (its bit is cleared; the numbers are left). */
   clear(slot: number): void {
     if (slot >= this.capacity) return;
+    this.changed.add(slot);
     const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
     const bit = 1 << (slot & 31);
     if (words[slot >>> 5] & bit) this.liveCount--;
@@ -144,6 +149,18 @@ export class VectorSpace {
       this.liveCount += popcount(stored.present[w]) - popcount(words[w]);
       words[w] = stored.present[w];
     }
+  }
+
+  /** The slots written or cleared since the last call (what an index must re-sync), and forgets them. */
+  takeChangedSlots(): Set<number> {
+    const changed = this.changed;
+    this.changed = new Set();
+    return changed;
+  }
+
+  /** Records slots as changed again (they were taken but not synced). */
+  markChanged(slots: Iterable<number>): void {
+    for (const slot of slots) this.changed.add(slot);
   }
 
   /** A copy of the presence bitset (bit s of word s/32 set ⇔ slot s holds a vector). */

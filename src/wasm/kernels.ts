@@ -51,6 +51,126 @@ export interface Kernels {
   ): number;
   /** L2-normalises the vector at `ptr` in place (zero and already-unit vectors are left as they are). */
   normalize(ptr: number, dim: number): void;
+  /** A fresh Int8Array view of `length` bytes at byte address `ptr`. */
+  i8(ptr: number, length: number): Int8Array;
+  /** A fresh Int16Array view of `length` values at byte address `ptr` (must be 2-byte aligned). */
+  i16(ptr: number, length: number): Int16Array;
+
+  /* ---- Heap shared by the IVF and int8 scans (assembly/slot-heap.ts) ---- */
+
+  /**
+   * Sorts a top-k heap left by {@link ivfScanTopK} / {@link sqTopK} (`size` entries in `ids`
+   * i32[] and `scores` f32[]) in place: best first, equal scores by lower id.
+   */
+  heapSortTopK(ids: number, scores: number, size: number): void;
+
+  /* ---- k-means and IVF (assembly/kmeans.ts) ---- */
+
+  /** Writes ‖row‖² of `rows` contiguous vectors at `base` to `out` (f32[rows]). */
+  rowSqNorms(base: number, rows: number, dim: number, out: number): void;
+  /**
+   * Nearest-centroid assignment of `n` contiguous vectors at `data` among `k` centroids.
+   * `metric` is {@link Metric.Dot} (score x·c) or {@link Metric.Euclid} (score 2·x·c − ‖c‖², the
+   * ranking of −‖x − c‖²; `cnorms` = ‖c‖² from {@link rowSqNorms}). Writes the best centroid to
+   * `outAssign` (i32[n]) and its score to `outScore` (f32[n]); ties go to the lower index.
+   */
+  kmeansAssign(
+    metric: MetricCode,
+    data: number,
+    n: number,
+    dim: number,
+    centroids: number,
+    k: number,
+    cnorms: number,
+    outAssign: number,
+    outScore: number,
+  ): void;
+  /** Zeroes `sums` (f32[k·dim]) and `counts` (i32[k]) and adds each vector to its cluster (assign < 0 skips). */
+  kmeansAccumulate(data: number, n: number, dim: number, assign: number, k: number, sums: number, counts: number): void;
+  /**
+   * Writes sums / counts to `centroids` for every non-empty cluster (L2-normalised when
+   * `normalise` is 1); returns the number of empty clusters, whose centroids are left unchanged.
+   */
+  kmeansFinish(sums: number, counts: number, k: number, dim: number, centroids: number, normalise: number): number;
+  /** k-means++ step: minDist[r] = min(minDist[r], ‖x_r − centroid‖²); returns Σ minDist. */
+  minSqDistUpdate(data: number, n: number, dim: number, centroid: number, minDist: number): number;
+  /**
+   * Scans one inverted list (`rows` vectors at `base`, row r holding slot slots[r]) into a top-k
+   * heap that persists across calls: `size` entries on entry, returns the new size. `mask` = 0
+   * or a slot bitset. Scores are the same internal scores as {@link topK}'s.
+   */
+  ivfScanTopK(
+    metric: MetricCode,
+    query: number,
+    base: number,
+    rows: number,
+    dim: number,
+    slots: number,
+    mask: number,
+    k: number,
+    size: number,
+    outSlots: number,
+    outScores: number,
+  ): number;
+
+  /* ---- int8 scalar quantization (assembly/quant.ts) ---- */
+
+  /**
+   * Encodes `rows` f32 vectors to int8 codes: code = clamp(round((x − mid)·invScale), ±127),
+   * rows of `codeStride` bytes (a multiple of 16, padding zeroed); writes ‖x̂‖² per row to `corr`.
+   */
+  sqEncode(
+    src: number,
+    rows: number,
+    dim: number,
+    mid: number,
+    invScale: number,
+    scale: number,
+    codes: number,
+    codeStride: number,
+    corr: number,
+  ): void;
+  /**
+   * Approximate internal scores of `rows` code rows into `out` (f32[rows]). Mode 0 (integer dot):
+   * `query` = i16 weights, score = a·Σ w·code + b·corr[r] + c. Mode 1 (L1): `query` = f32 q − mid,
+   * `params` = f32 scale, score = −Σ |u − scale·code|.
+   */
+  sqScoreRows(
+    mode: number,
+    query: number,
+    params: number,
+    codes: number,
+    codeStride: number,
+    rows: number,
+    corr: number,
+    a: number,
+    b: number,
+    c: number,
+    out: number,
+  ): void;
+  /**
+   * Scans code rows into a persistent top-k heap (as {@link ivfScanTopK}); row r has id ids[r],
+   * or firstId + r when `ids` = 0; `mask` = 0 or an id bitset. Returns the new heap size.
+   */
+  sqTopK(
+    mode: number,
+    query: number,
+    params: number,
+    codes: number,
+    codeStride: number,
+    rows: number,
+    ids: number,
+    firstId: number,
+    mask: number,
+    corr: number,
+    a: number,
+    b: number,
+    c: number,
+    k: number,
+    size: number,
+    outIds: number,
+    outScores: number,
+  ): number;
 }
 
 /** Options of {@link loadKernels}. */
@@ -77,6 +197,78 @@ interface KernelExports {
     outScores: number,
   ): number;
   normalize(ptr: number, dim: number): void;
+  heapSortTopK(ids: number, scores: number, size: number): void;
+  rowSqNorms(base: number, rows: number, dim: number, out: number): void;
+  kmeansAssign(
+    metric: number,
+    data: number,
+    n: number,
+    dim: number,
+    centroids: number,
+    k: number,
+    cnorms: number,
+    outAssign: number,
+    outScore: number,
+  ): void;
+  kmeansAccumulate(data: number, n: number, dim: number, assign: number, k: number, sums: number, counts: number): void;
+  kmeansFinish(sums: number, counts: number, k: number, dim: number, centroids: number, normalise: number): number;
+  minSqDistUpdate(data: number, n: number, dim: number, centroid: number, minDist: number): number;
+  ivfScanTopK(
+    metric: number,
+    query: number,
+    base: number,
+    rows: number,
+    dim: number,
+    slots: number,
+    mask: number,
+    k: number,
+    size: number,
+    outSlots: number,
+    outScores: number,
+  ): number;
+  sqEncode(
+    src: number,
+    rows: number,
+    dim: number,
+    mid: number,
+    invScale: number,
+    scale: number,
+    codes: number,
+    codeStride: number,
+    corr: number,
+  ): void;
+  sqScoreRows(
+    mode: number,
+    query: number,
+    params: number,
+    codes: number,
+    codeStride: number,
+    rows: number,
+    corr: number,
+    a: number,
+    b: number,
+    c: number,
+    out: number,
+  ): void;
+  sqTopK(
+    mode: number,
+    query: number,
+    params: number,
+    codes: number,
+    codeStride: number,
+    rows: number,
+    ids: number,
+    firstId: number,
+    mask: number,
+    corr: number,
+    a: number,
+    b: number,
+    c: number,
+    k: number,
+    size: number,
+    outIds: number,
+    outScores: number,
+  ): number;
 }
 
 /**
@@ -157,6 +349,18 @@ async function instantiate(flavour: KernelFlavour): Promise<Kernels> {
     scoreRows: exports.scoreRows,
     topK: exports.topK,
     normalize: exports.normalize,
+    i8: (ptr, length) => new Int8Array(mem.buffer, ptr, length),
+    i16: (ptr, length) => new Int16Array(mem.buffer, ptr, length),
+    heapSortTopK: exports.heapSortTopK,
+    rowSqNorms: exports.rowSqNorms,
+    kmeansAssign: exports.kmeansAssign,
+    kmeansAccumulate: exports.kmeansAccumulate,
+    kmeansFinish: exports.kmeansFinish,
+    minSqDistUpdate: exports.minSqDistUpdate,
+    ivfScanTopK: exports.ivfScanTopK,
+    sqEncode: exports.sqEncode,
+    sqScoreRows: exports.sqScoreRows,
+    sqTopK: exports.sqTopK,
   };
 }
 

@@ -1,0 +1,246 @@
+// int8 scalar quantization: encoding and the scan of int8 codes.
+//
+// Codec (per dimension d, parameters from src/index/quantization):
+//   code_d = clamp(round((x_d − mid_d) · invScale_d), −127, 127)       (round half to even)
+//   x̂_d    = mid_d + scale_d · code_d                                  (the reconstruction)
+// Rows of codes are `codeStride` bytes, a multiple of 16 ≥ dim; the padding bytes are 0, so the
+// scans run whole v128s with no tail. Alongside each row, the encoder writes corr = ‖x̂‖².
+//
+// Scan modes:
+//   SQ_MODE_DOT: the query arrives as i16 weights w (codeStride of them, 0 past dim). The integer
+//     I = Σ w_d · code_d is computed exactly (8 codes sign-extended to i16, i32x4.dot_i16x8_s,
+//     i32 accumulators — the caller bounds |w| so I cannot overflow), and the score is the affine
+//     map  a·I + b·corr + c,  which the caller sets up so that it approximates the internal score:
+//       Dot / Cosine:  q·x̂ = Σ q_d·mid_d + Σ (q_d·scale_d)·code_d ≈ c + a·I       (b = 0)
+//       Euclid:       −‖q − x̂‖² = 2·q·x̂ − ‖x̂‖² − ‖q‖²  ≈ a·I − corr + c         (b = −1)
+//   SQ_MODE_L1: the query arrives as f32 u = q − mid and `params` holds f32 scale (both padded to
+//     codeStride with zeros); score = −Σ |u_d − scale_d · code_d|, decoded in f32 lanes.
+// Both flavours use the same integer instructions (relaxed SIMD's i8×i7 dot would need 7-bit
+// queries and lose precision), so int8 scores are identical across flavours.
+
+import { admits, heapOffer, rootId, rootScore } from "./slot-heap";
+
+/** Scan mode: exact integer dot product, affine correction. */
+export const SQ_MODE_DOT: i32 = 0;
+/** Scan mode: L1 distance on decoded codes. */
+export const SQ_MODE_L1: i32 = 1;
+
+// @ts-ignore: decorator
+@inline function hsumF(v: v128): f32 {
+  return (
+    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+  );
+}
+
+// @ts-ignore: decorator
+@inline function hsumI(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/** One component's code, scalar path (the same steps as the SIMD lanes). */
+// @ts-ignore: decorator
+@inline function codeOf(x: f32, mid: f32, inv: f32): i32 {
+  let t = nearest<f32>((x - mid) * inv);
+  if (t != t) t = 0; // NaN (a NaN input) → 0, like i32x4.trunc_sat_f32x4_s
+  if (t > 127) t = 127;
+  if (t < -127) t = -127;
+  return <i32>t;
+}
+
+/**
+ * Encodes `rows` contiguous f32 vectors (stride dim) into int8 codes (stride codeStride bytes,
+ * padding zeroed) and writes each row's ‖x̂‖² to corr (f32[rows]). mid, invScale and scale are
+ * f32[dim]; invScale_d = 0 encodes dimension d as 0 (a constant dimension).
+ */
+export function sqEncode(
+  src: usize,
+  rows: i32,
+  dim: i32,
+  mid: usize,
+  invScale: usize,
+  scale: usize,
+  codes: usize,
+  codeStride: i32,
+  corr: usize,
+): void {
+  const srcStride = <usize>dim << 2;
+  const lo = i32x4.splat(-127);
+  const hi = i32x4.splat(127);
+  const blocks = dim & ~15; // components handled 16 at a time
+  for (let r = 0; r < rows; r++) {
+    const x = src + <usize>r * srcStride;
+    const out = codes + <usize>r * <usize>codeStride;
+    let acc = f32x4.splat(0);
+    let d = 0;
+    for (; d < blocks; d += 16) {
+      const o = <usize>d << 2;
+      let i0 = v128.load(x + o);
+      let i1 = v128.load(x + o, 16);
+      let i2 = v128.load(x + o, 32);
+      let i3 = v128.load(x + o, 48);
+      i0 = f32x4.mul(f32x4.sub(i0, v128.load(mid + o)), v128.load(invScale + o));
+      i1 = f32x4.mul(f32x4.sub(i1, v128.load(mid + o, 16)), v128.load(invScale + o, 16));
+      i2 = f32x4.mul(f32x4.sub(i2, v128.load(mid + o, 32)), v128.load(invScale + o, 32));
+      i3 = f32x4.mul(f32x4.sub(i3, v128.load(mid + o, 48)), v128.load(invScale + o, 48));
+      i0 = i32x4.max_s(i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(i0)), hi), lo);
+      i1 = i32x4.max_s(i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(i1)), hi), lo);
+      i2 = i32x4.max_s(i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(i2)), hi), lo);
+      i3 = i32x4.max_s(i32x4.min_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(i3)), hi), lo);
+      v128.store(out + <usize>d, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(i0, i1), i16x8.narrow_i32x4_s(i2, i3)));
+      // Reconstruction energy ‖x̂‖² for the Euclid correction.
+      let y = f32x4.add(v128.load(mid + o), f32x4.mul(v128.load(scale + o), f32x4.convert_i32x4_s(i0)));
+      acc = f32x4.add(acc, f32x4.mul(y, y));
+      y = f32x4.add(v128.load(mid + o, 16), f32x4.mul(v128.load(scale + o, 16), f32x4.convert_i32x4_s(i1)));
+      acc = f32x4.add(acc, f32x4.mul(y, y));
+      y = f32x4.add(v128.load(mid + o, 32), f32x4.mul(v128.load(scale + o, 32), f32x4.convert_i32x4_s(i2)));
+      acc = f32x4.add(acc, f32x4.mul(y, y));
+      y = f32x4.add(v128.load(mid + o, 48), f32x4.mul(v128.load(scale + o, 48), f32x4.convert_i32x4_s(i3)));
+      acc = f32x4.add(acc, f32x4.mul(y, y));
+    }
+    let energy = hsumF(acc);
+    for (; d < dim; d++) {
+      const o = <usize>d << 2;
+      const m = load<f32>(mid + o);
+      const c = codeOf(load<f32>(x + o), m, load<f32>(invScale + o));
+      store<i8>(out + <usize>d, <i8>c);
+      const y = m + load<f32>(scale + o) * <f32>c;
+      energy += y * y;
+    }
+    for (; d < codeStride; d++) store<i8>(out + <usize>d, 0);
+    store<f32>(corr + (<usize>r << 2), energy);
+  }
+}
+
+/** Σ w_d · code_d over one row (exact in i32). */
+// @ts-ignore: decorator
+@inline function intDot(weights: usize, row: usize, stride: usize): i32 {
+  let acc0 = i32x4.splat(0);
+  let acc1 = i32x4.splat(0);
+  for (let j: usize = 0; j < stride; j += 16) {
+    const c = v128.load(row + j);
+    const w = weights + (j << 1);
+    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(c), v128.load(w)));
+    acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(c), v128.load(w, 16)));
+  }
+  return hsumI(i32x4.add(acc0, acc1));
+}
+
+/** −Σ |u_d − scale_d · code_d| over one row. */
+// @ts-ignore: decorator
+@inline function l1Decoded(u: usize, scale: usize, row: usize, stride: usize): f32 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  for (let j: usize = 0; j < stride; j += 16) {
+    const c = v128.load(row + j);
+    const lo = i16x8.extend_low_i8x16_s(c);
+    const hi = i16x8.extend_high_i8x16_s(c);
+    const o = j << 2;
+    const c0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo));
+    const c1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo));
+    const c2 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi));
+    const c3 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi));
+    acc0 = f32x4.add(acc0, f32x4.abs(f32x4.sub(v128.load(u + o), f32x4.mul(v128.load(scale + o), c0))));
+    acc1 = f32x4.add(acc1, f32x4.abs(f32x4.sub(v128.load(u + o, 16), f32x4.mul(v128.load(scale + o, 16), c1))));
+    acc0 = f32x4.add(acc0, f32x4.abs(f32x4.sub(v128.load(u + o, 32), f32x4.mul(v128.load(scale + o, 32), c2))));
+    acc1 = f32x4.add(acc1, f32x4.abs(f32x4.sub(v128.load(u + o, 48), f32x4.mul(v128.load(scale + o, 48), c3))));
+  }
+  return -hsumF(f32x4.add(acc0, acc1));
+}
+
+// @ts-ignore: decorator
+@inline function rowScore(
+  mode: i32,
+  query: usize,
+  params: usize,
+  row: usize,
+  stride: usize,
+  corr: usize,
+  r: i32,
+  a: f32,
+  b: f32,
+  c: f32,
+): f32 {
+  if (mode == SQ_MODE_L1) return l1Decoded(query, params, row, stride);
+  let s = a * <f32>intDot(query, row, stride) + c;
+  if (b != 0) s += b * load<f32>(corr + (<usize>r << 2));
+  return s;
+}
+
+/**
+ * Writes the approximate internal score of `rows` code rows (stride codeStride) to out
+ * (f32[rows]). See the module comment for `mode`, `query`, `params` and a, b, c; corr is the
+ * per-row ‖x̂‖² (read only when b ≠ 0).
+ */
+export function sqScoreRows(
+  mode: i32,
+  query: usize,
+  params: usize,
+  codes: usize,
+  codeStride: i32,
+  rows: i32,
+  corr: usize,
+  a: f32,
+  b: f32,
+  c: f32,
+  out: usize,
+): void {
+  const stride = <usize>codeStride;
+  for (let r = 0; r < rows; r++) {
+    store<f32>(out + (<usize>r << 2), rowScore(mode, query, params, codes + <usize>r * stride, stride, corr, r, a, b, c));
+  }
+}
+
+/**
+ * Scans `rows` code rows into a top-k heap of (score, id) that persists across calls (see
+ * slot-heap.ts): `size` entries on entry, the new size returned. Row r has id ids[r], or
+ * firstId + r when ids = 0. `mask` = 0 lets every row in, otherwise id i is eligible when bit
+ * (i & 31) of u32 word (i >> 5) is set.
+ */
+export function sqTopK(
+  mode: i32,
+  query: usize,
+  params: usize,
+  codes: usize,
+  codeStride: i32,
+  rows: i32,
+  ids: usize,
+  firstId: i32,
+  mask: usize,
+  corr: usize,
+  a: f32,
+  b: f32,
+  c: f32,
+  k: i32,
+  size: i32,
+  outIds: usize,
+  outScores: usize,
+): i32 {
+  if (k <= 0) return size;
+  const stride = <usize>codeStride;
+  let rs: f32 = size > 0 ? rootScore(outScores) : 0;
+  let ri: i32 = size > 0 ? rootId(outIds) : 0;
+  let r = 0;
+  while (r < rows) {
+    const id = ids != 0 ? load<i32>(ids + (<usize>r << 2)) : firstId + r;
+    if (mask != 0) {
+      const word = load<u32>(mask + (<usize>(id >>> 5) << 2));
+      if (word == 0 && ids == 0 && (id & 31) == 0 && r + 32 <= rows) {
+        r += 32; // a whole empty word of consecutive ids
+        continue;
+      }
+      if ((word & (1 << (id & 31))) == 0) {
+        r++;
+        continue;
+      }
+    }
+    const s = rowScore(mode, query, params, codes + <usize>r * stride, stride, corr, r, a, b, c);
+    if (admits(size, k, rs, ri, s, id)) {
+      size = heapOffer(outIds, outScores, size, k, id, s);
+      rs = rootScore(outScores);
+      ri = rootId(outIds);
+    }
+    r++;
+  }
+  return size;
+}
