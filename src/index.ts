@@ -21,3 +21,4 @@ export {
   type QdrantFetchListenerOptions,
   type QdrantStore,
 } from './rest/index';
+export * from './transfer';

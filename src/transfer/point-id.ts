@@ -1,0 +1,40 @@
+/**
+ * Point ids in the transfer formats (API.md §2): unsigned integers up to 2^64 − 1 (bigint above
+ * 2^53) or UUIDs. Checked here so a bad id is reported with its place in the file instead of
+ * by the engine halfway through an import.
+ */
+import type { PointId } from '../engine/types';
+
+const U64_MAX = (1n << 64n) - 1n;
+const UUID = /^(?:urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
+const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SIMPLE = /^[0-9a-f]{32}$/i;
+
+/** Whether a string is a UUID in one of the spellings Qdrant accepts (hyphenated, simple, braced, URN). */
+export function isUuid(text: string): boolean {
+  if (!UUID.test(text)) return false;
+  let s = text.toLowerCase();
+  if (s.startsWith('urn:uuid:')) s = s.slice(9);
+  else if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1);
+  return HYPHENATED.test(s) || SIMPLE.test(s);
+}
+
+/** Returns the id if it is a valid point id (a safe non-negative integer, a bigint in u64, a UUID), else undefined. */
+export function checkPointId(value: unknown): PointId | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'bigint') return value >= 0n && value <= U64_MAX ? value : undefined;
+  if (typeof value === 'string') return isUuid(value) ? value : undefined;
+  return undefined;
+}
+
+/** An integer given as decimal digits, as a number when that is exact and a bigint above 2^53; undefined past u64. */
+export function integerIdOfDigits(digits: string): number | bigint | undefined {
+  const value = BigInt(digits);
+  if (value > U64_MAX) return undefined;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/** An id as JSON text: integers (bigint too) as raw JSON integers, UUIDs as strings. */
+export function idToJson(id: PointId): string {
+  return typeof id === 'string' ? JSON.stringify(id) : id.toString();
+}
