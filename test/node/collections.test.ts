@@ -53,16 +53,17 @@ describe('collections (API.md §4)', () => {
   test('404 for every call on a missing collection (§1.2)', async () => {
     const store = await open();
     const message = 'Not found: Collection `nope` doesn\'t exist!';
+    // Thunks: each call starts only when it is awaited, so no rejection waits unhandled.
     for (const call of [
-      store.getCollection('nope'),
-      store.upsert('nope', { points: [] }),
-      store.retrieve('nope', { ids: [1] }),
-      store.query('nope', { query: [1] }),
-      store.delete('nope', { points: [1] }),
-      store.batchUpdate('nope', { operations: [{ delete: { points: [1] } }] }),
-      store.getPoint('nope', 1),
+      () => store.getCollection('nope'),
+      () => store.upsert('nope', { points: [] }),
+      () => store.retrieve('nope', { ids: [1] }),
+      () => store.query('nope', { query: [1] }),
+      () => store.delete('nope', { points: [1] }),
+      () => store.batchUpdate('nope', { operations: [{ delete: { points: [1] } }] }),
+      () => store.getPoint('nope', 1),
     ]) {
-      expect(await failure(call)).toMatchObject({ status: 404, message });
+      expect(await failure(call())).toMatchObject({ status: 404, message });
     }
     await store.close();
   });
