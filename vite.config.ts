@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { kernelsPlugin } from './scripts/build-wasm.mjs';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { modelShardFileNames, modelShards } from './demo/vite-model-shards.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -15,11 +16,12 @@ export default defineConfig(({ mode }) => {
     root: demo ? fileURLToPath(new URL('./demo', import.meta.url)) : repoRoot,
     // The library resolves its worker and .wasm relative to its own file, wherever it is installed.
     base: lib ? './' : '/',
-    plugins: [kernelsPlugin()],
+    plugins: [kernelsPlugin(), modelShards()],
     server: { fs: { allow: [repoRoot] } },
     preview: { port: 4173, strictPort: true },
-    optimizeDeps: { include: ['idb', 'comlink'] },
-    worker: { format: 'es' as const },
+    optimizeDeps: { include: ['idb', 'comlink', '@energetic-ai/core', '@energetic-ai/embeddings'] },
+    // The demo's text-model weight shards have no extension: give them one in the build.
+    worker: { format: 'es' as const, rollupOptions: { output: { assetFileNames: modelShardFileNames } } },
     build: lib
       ? {
           // A regular build with one preserved entry rather than `build.lib`: library mode inlines

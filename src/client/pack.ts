@@ -7,7 +7,12 @@
 
 type Json = Record<string, unknown>;
 
-function isNumberArray(value: unknown): value is number[] {
+/**
+ * A vector to pack: a non-empty array of numbers, or a Float32Array / Float64Array (a view of a
+ * larger buffer would otherwise be cloned with its whole buffer).
+ */
+function isNumberArray(value: unknown): value is ArrayLike<number> {
+  if (value instanceof Float32Array || value instanceof Float64Array) return value.length > 0;
   if (!Array.isArray(value) || value.length === 0) return false;
   for (const x of value) if (typeof x !== 'number') return false;
   return true;
@@ -19,7 +24,7 @@ function isObject(value: unknown): value is Json {
 
 /** Collects vectors while a copy of the body is built, then fills them into one buffer. */
 class Packer {
-  private readonly slots: { vector: number[]; assign: (view: Float32Array) => void }[] = [];
+  private readonly slots: { vector: ArrayLike<number>; assign: (view: Float32Array) => void }[] = [];
   private total = 0;
 
   /** A vector (number[]) or a map of named vectors at this place. */
@@ -28,7 +33,7 @@ class Packer {
     else if (isObject(value)) {
       const copy: Json = { ...value };
       for (const name of Object.keys(copy)) {
-        if (isNumberArray(copy[name])) this.vector(copy[name] as number[], (v) => Object.defineProperty(copy, name, { value: v, enumerable: true, writable: true, configurable: true }));
+        if (isNumberArray(copy[name])) this.vector(copy[name] as ArrayLike<number>, (v) => Object.defineProperty(copy, name, { value: v, enumerable: true, writable: true, configurable: true }));
       }
       assign(copy);
     }
@@ -54,7 +59,7 @@ class Packer {
     }
   }
 
-  private vector(vector: number[], assign: (view: Float32Array) => void): void {
+  private vector(vector: ArrayLike<number>, assign: (view: Float32Array) => void): void {
     this.slots.push({ vector, assign });
     this.total += vector.length;
   }

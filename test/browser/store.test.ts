@@ -34,6 +34,21 @@ describe('worker + Comlink + WASM + IndexedDB in Chromium', () => {
     await store.close();
   });
 
+  test('Float32Array views of one big buffer are packed, not cloned with their buffer; the caller keeps its data', async () => {
+    const store = await openStore(freshName());
+    await store.createCollection('c', { vectors: { size: 4, distance: 'Euclid' } });
+    const big = new Float32Array(4 * 1000).map((_, i) => i); // every row distinct
+    const views = Array.from({ length: 10 }, (_, i) => big.subarray(i * 4, i * 4 + 4));
+    await store.upsert('c', { batch: { ids: views.map((_, i) => i), vectors: views } });
+    await store.upsert('c', { points: [{ id: 99, vector: big.subarray(40, 44) }] });
+    expect(big.byteLength).toBe(16_000); // not detached
+    expect(big[5]).toBe(5);
+    const { points } = await store.query('c', { query: big.subarray(8, 12), limit: 1 });
+    expect(points[0]).toMatchObject({ id: 2, score: 0 });
+    expect((await store.retrieve('c', { ids: [99], with_vector: true }))[0].vector).toEqual(Array.from(big.subarray(40, 44)));
+    await store.close();
+  });
+
   test('errors cross the worker boundary as QdrantError with status and message', async () => {
     const store = await openStore(freshName());
     await store.createCollection('c', { vectors: { size: 3, distance: 'Dot' } });

@@ -1,8 +1,9 @@
 /**
- * End-to-end tests of the built demo (dist-demo/, served by `vite preview`) in Debian's
- * Chromium: insert and search through the real page, persistence across a reload and across a
- * browser restart on the same profile, and the layout at a phone width. Every test fails on any
- * console error or uncaught page error, including those of the engine's worker.
+ * End-to-end tests of the built demo's Synthetic tab (dist-demo/, served by `vite preview`) in
+ * Debian's Chromium: insert and search through the real page, persistence across a reload and
+ * across a browser restart on the same profile, and the layout at a phone width. Every test fails
+ * on any console error or uncaught page error, including those of the engine's worker.
+ * (The real-data tabs — Text, Digits, Store — are tested in real-data.spec.ts.)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,8 +31,8 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-/** Opens the demo and waits until the store is open. */
-async function openDemo(page: Page, url = '/'): Promise<void> {
+/** Opens the demo on its Synthetic tab and waits until the store is open. */
+async function openDemo(page: Page, url = '/#synthetic'): Promise<void> {
   await page.goto(url);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('body')).toHaveAttribute('data-busy', 'false');
