@@ -83,6 +83,12 @@ export function parseDenseVector(value: unknown, path: string, size: number): Fl
   const source = value as ArrayLike<unknown>;
   if (source.length === 0) throw validationError(path, 'Vector must not be empty');
   if (source.length !== size) throw dimensionError(size, source.length);
+  if (value instanceof Float32Array) {
+    // What the client sends from a worker: one bulk copy, then only the finiteness check.
+    const copy = value.slice();
+    for (let i = 0; i < size; i++) if (!Number.isFinite(copy[i])) invalidType(`${path}[${i}]`, copy[i], 'a finite f32');
+    return copy;
+  }
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) {
     const x = source[i];

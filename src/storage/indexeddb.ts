@@ -118,12 +118,14 @@ class IndexedDbStorage implements Storage {
 
   async load(): Promise<StoredState> {
     const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readonly');
-    const [collections, chunks, log, lastSeq, schema] = await Promise.all([
+    const meta = tx.objectStore('meta');
+    const [lastSeq, schema] = await Promise.all([meta.get('lastSeq'), meta.get('schema')]);
+    // Log records up to the last compaction are folded into the chunks (they stay one cycle for
+    // other tabs to catch up from): only the records after it need reading.
+    const [collections, chunks, log] = await Promise.all([
       tx.objectStore('collections').getAll(),
       tx.objectStore('chunks').getAll(),
-      tx.objectStore('log').getAll(),
-      tx.objectStore('meta').get('lastSeq'),
-      tx.objectStore('meta').get('schema'),
+      tx.objectStore('log').getAll(IDBKeyRange.lowerBound(Number(lastSeq ?? 0), true)),
     ]);
     await tx.done;
     if (schema !== undefined && schema !== SCHEMA_VERSION) {
