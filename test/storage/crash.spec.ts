@@ -24,15 +24,17 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
     for (let round = 0; round <= ROUNDS; round++) {
       const owned = await launchOwned(profile);
       const errors: string[] = [];
+      let opened = '';
       owned.page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());
+        if (message.text().startsWith('OPENED ')) opened = message.text();
         acks.take(message.text());
       });
       owned.page.on('pageerror', (error) => errors.push(String(error)));
       await owned.page.goto(url);
       await owned.page.evaluate(() => (globalThis as any).lab.open('crash', 4));
       const points = await owned.page.evaluate(() => (globalThis as any).lab.dump() as Promise<Dumped[]>);
-      next = checkAgainst(points, acks, BATCH) + 1;
+      next = checkAgainst(points, acks, BATCH, `round ${round}, ${opened}`) + 1;
       expect(errors, `round ${round}: page errors`).toEqual([]);
       if (round === ROUNDS) {
         expect(acks.upserts.size).toBeGreaterThan(ROUNDS); // the stream really wrote between kills

@@ -56,6 +56,19 @@ export async function launchOwned(profile: string): Promise<OwnedBrowser> {
     kill: async () => {
       process.kill(-child.pid!, 'SIGKILL');
       await exited;
+      // /usr/bin/chromium is a wrapper script: its exit does not mean the browser processes are
+      // gone. Wait until no process of the group is left, so the next launch never meets a
+      // dying browser still holding the profile (and its IndexedDB files).
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        try {
+          process.kill(-child.pid!, 0);
+        } catch {
+          return; // ESRCH: the whole group is gone
+        }
+        if (Date.now() > deadline) throw new Error('Chromium processes survived SIGKILL for 15 s');
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
   };
 }
@@ -90,7 +103,7 @@ export interface Dumped {
  * batch b when b + 2 is a multiple of 5); an acknowledged delete took effect; an acknowledged
  * edit is on every point of its batch. Returns the highest batch number seen.
  */
-export function checkAgainst(points: Dumped[], acks: Acks, batchSize: number): number {
+export function checkAgainst(points: Dumped[], acks: Acks, batchSize: number, context = ''): number {
   const byBatch = new Map<number, Dumped[]>();
   for (const p of points) {
     const list = byBatch.get(p.batch) ?? [];
@@ -113,7 +126,7 @@ export function checkAgainst(points: Dumped[], acks: Acks, batchSize: number): n
     const list = byBatch.get(batch);
     if (list && list[0].edited !== by) problems.push(`acknowledged edit of batch ${batch} is missing`);
   }
-  expect(problems).toEqual([]);
+  expect(problems, `${context} (${points.length} points in the store, ${acks.upserts.size} batches acknowledged)`).toEqual([]);
   let highest = -1;
   for (const batch of byBatch.keys()) highest = Math.max(highest, batch);
   for (const batch of acks.upserts) highest = Math.max(highest, batch);

@@ -16,10 +16,12 @@ function ack(event: Record<string, unknown>): void {
 }
 
 const lab = {
-  /** Opens the store (creating the collection the first time). */
+  /** Opens the store (creating the collection the first time); says whether the collection was there. */
   async open(name: string, compactEvery = 4): Promise<number> {
     store = await openStore(name, { compactEvery });
-    if (!(await store.collectionExists('c')).exists) {
+    const existed = (await store.collectionExists('c')).exists;
+    console.log(`OPENED ${JSON.stringify({ existed, databases: (await indexedDB.databases?.())?.map((d) => d.name) ?? null })}`);
+    if (!existed) {
       await store.createCollection('c', { vectors: { size: 8, distance: 'Dot' } }).catch((e: { status?: number }) => {
         if (e.status !== 409) throw e; // another tab created it first
       });
