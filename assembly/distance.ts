@@ -23,7 +23,7 @@ export const METRIC_MANHATTAN: i32 = 3;
 
 /** acc + a * b, lane-wise. */
 // @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, acc: v128): v128 {
+@inline export function madd(a: v128, b: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) {
     return f32x4.relaxed_madd(a, b, acc);
   } else {
@@ -33,7 +33,7 @@ export const METRIC_MANHATTAN: i32 = 3;
 
 /** Sum of the four lanes of an f32x4. */
 // @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
+@inline export function hsum(v: v128): f32 {
   return (
     f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
     (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))

@@ -14,25 +14,8 @@
 // accumulator over 4-float steps, lanes added pairwise, then the scalar tail), so a vector gets
 // the same score, and therefore the same centroid, whichever path and batch it goes through.
 
-import { METRIC_EUCLID, scorePair, sqDist, normalize } from "./distance";
+import { METRIC_EUCLID, scorePair, sqDist, normalize, madd, hsum } from "./distance";
 import { admits, heapOffer, rootId, rootScore } from "./slot-heap";
-
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    return f32x4.relaxed_madd(a, b, acc);
-  } else {
-    return f32x4.add(f32x4.mul(a, b), acc);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return (
-    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
-    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
-  );
-}
 
 /** Dot product with the tiled kernel's summation order. `simdBytes` = (dim & ~3) * 4. */
 // @ts-ignore: decorator
