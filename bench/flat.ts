@@ -214,8 +214,8 @@ async function main(): Promise<FlatBenchResult> {
   const veclite = await timeQueries(
     'veclite query (worker)',
     Q,
-    async (i) => (await store.query('bench', { query: queryLists[i], limit: K })).points.map((p) => Number(p.id)),
-    (i) => store.query('bench', { query: warmupLists[i], limit: K }),
+    async (i) => (await store.query('bench', { query: queryLists[i], limit: K, params: { exact: true } })).points.map((p) => Number(p.id)),
+    (i) => store.query('bench', { query: warmupLists[i], limit: K, params: { exact: true } }),
   );
 
   // ---- 2. where the time goes ----
@@ -246,8 +246,8 @@ async function main(): Promise<FlatBenchResult> {
     inProcessRun = await timeQueries(
       'veclite query (in-process)',
       Q,
-      async (i) => (await local.query('bench', { query: queryLists[i], limit: K })).points.map((p) => Number(p.id)),
-      (i) => local.query('bench', { query: warmupLists[i], limit: K }),
+      async (i) => (await local.query('bench', { query: queryLists[i], limit: K, params: { exact: true } })).points.map((p) => Number(p.id)),
+      (i) => local.query('bench', { query: warmupLists[i], limit: K, params: { exact: true } }),
     );
     await local.close();
     inProcess = undefined;

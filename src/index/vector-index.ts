@@ -124,6 +124,11 @@ export class VectorIndex {
 
   /** The k best slots; `params` choose exact / nprobe / quantization per query. */
   search(query: Float32Array, k: number, allowed: Uint32Array | undefined, tieBreak: (a: number, b: number) => number, params: IndexSearchParams = {}): Hit[] {
+    if (params.exact) {
+      // Exact search needs nothing built: never pay an IVF build (or its copy of the vectors) for it.
+      this.lastPlan = 'flat';
+      return searchFlat(this.space, { vector: query, k, allowed, tieBreak });
+    }
     this.prepare();
     const ignoreQuantization = params.quantization?.ignore === true;
     const rescore = params.quantization?.rescore ?? true;
