@@ -39,8 +39,8 @@ const TIMEOUT_MS = 30 * 60_000;
 /**
  * Optional fields (used by `ann`): `prepare` runs before the load average is read and the server
  * starts; `headers` are sent by the dev server; `args` are added to Chromium's flags; `output` is
- * the report's path from the repo root instead of bench/results/<name>.md.
- * @type {Record<string, { page: string, report: (r: any, meta: any) => string, profile: string, prepare?: () => Promise<unknown>, headers?: Record<string, string>, args?: string[], output?: string }>}
+ * the report's path from the repo root instead of bench/results/<name>.md; `setup` runs before the page opens.
+ * @type {Record<string, { page: string, report: (r: any, meta: any) => string, profile: string, prepare?: () => Promise<unknown>, headers?: Record<string, string>, args?: string[], output?: string, setup?: (x: { page: import('playwright').Page, browser: import('playwright').Browser | undefined }) => Promise<void> }>}
  */
 const BENCHMARKS = {
   flat: { page: 'bench/flat.html', report: formatFlat, profile: 'incognito' },
@@ -56,8 +56,52 @@ const BENCHMARKS = {
     headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
     args: ['--enable-blink-features=ForceEagerMeasureMemory'],
     output: 'BENCHMARKS.md',
+    setup: exposeRendererMemory,
   },
 };
+
+/**
+ * Gives the page `window.__benchRendererMemory()`: the resident memory of this browser's renderer
+ * processes (the page and its workers, WebAssembly memory included), read from /proc for the pids
+ * the browser reports over CDP (SystemInfo.getProcessInfo). performance.measureUserAgentSpecificMemory
+ * does not count WebAssembly memory, where veclite and hnswlib keep their data.
+ * @param {{ page: import('playwright').Page, browser: import('playwright').Browser | undefined }} x
+ */
+async function exposeRendererMemory({ page, browser }) {
+  if (!browser) return;
+  const cdp = await browser.newBrowserCDPSession();
+  /** @param {number} pid @returns {{ rss: number, pss: number | null }} */
+  const residentOf = (pid) => {
+    const kB = (/** @type {string} */ text, /** @type {string} */ key) => {
+      const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+      return match ? Number(match[1]) * 1024 : null;
+    };
+    const rss = kB(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') ?? 0;
+    let pss = null;
+    try {
+      pss = kB(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+    } catch {
+      // older kernels: RSS only
+    }
+    return { rss, pss };
+  };
+  await page.exposeFunction('__benchRendererMemory', async () => {
+    const { processInfo } = /** @type {{ processInfo: { type: string, id: number }[] }} */ (await cdp.send('SystemInfo.getProcessInfo'));
+    const renderers = processInfo.filter((p) => p.type === 'renderer');
+    let rss = 0;
+    let pss = 0;
+    for (const p of renderers) {
+      try {
+        const r = residentOf(p.id);
+        rss += r.rss;
+        pss += r.pss ?? r.rss;
+      } catch {
+        // the process ended
+      }
+    }
+    return { processes: renderers.length, rss, pss };
+  });
+}
 
 /** The version Debian's Chromium reports (a persistent context has no Browser object to ask). */
 function chromiumVersionOf(/** @type {string} */ path) {
@@ -380,7 +424,7 @@ function formatAnn(r, meta) {
   /** @param {number} x */
   const sec = (x) => (Number.isFinite(x) ? (x / 1000).toFixed(2) : 'n/a');
   /** @param {number | null | undefined} b */
-  const mib = (b) => (b === null || b === undefined || !Number.isFinite(b) ? 'n/a' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+  const mib = (b) => (b === null || b === undefined || !Number.isFinite(b) ? 'n/a' : `${(b / 2 ** 20).toFixed(Math.abs(b) < 10 * 2 ** 20 ? 1 : 0)} MiB`);
   /** @param {number | null | undefined} x */
   const rec = (x) => (x === null || x === undefined ? '—' : x.toFixed(4));
   /** @param {any} d @param {string[]} kinds @param {number} minRecall */
@@ -407,7 +451,7 @@ function formatAnn(r, meta) {
     '',
     `- **Machine:** ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores (navigator.hardwareConcurrency ${r.env.hardwareConcurrency}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}. ` +
       `**Load average (1 / 5 / 15 min) before the run ${meta.loadBefore}**, after ${meta.loadAfter}: the machine is shared, so compare rows of one run, not numbers across runs.`,
-    `- **Browser:** Chromium ${meta.chromiumVersion} headless (\`${r.env.userAgent}\`), cross-origin isolated: ${r.env.crossOriginIsolated ? 'yes (timers at 5 µs)' : 'no (timers at 100 µs)'}; memory read with \`${r.env.memoryMethod}\`.`,
+    `- **Browser:** Chromium ${meta.chromiumVersion} headless (\`${r.env.userAgent}\`), cross-origin isolated: ${r.env.crossOriginIsolated ? 'yes (timers at 5 µs)' : 'no (timers at 100 µs)'}.`,
     `- **Packages:** veclite ${own.version} (kernels \`${r.env.kernels}\`, engine in a Web Worker through the public client, \`persistence: '${r.env.storage}'\`), hnswlib-wasm ${versionOf('hnswlib-wasm')}, ` +
       `@sap-ux/fiori-docs-embeddings ${versionOf('@sap-ux/fiori-docs-embeddings')}, vite ${versionOf('vite')}, playwright ${versionOf('playwright')}, Node ${process.version}.`,
     `- **Method:** one query at a time (k = ${r.params.k}) after ${r.params.warmup} warm-up queries; latency is the time of the \`await\` in the page (for veclite the whole client call: the worker round trip included). ` +
@@ -415,6 +459,9 @@ function formatAnn(r, meta) {
       `a returned point whose exact score ties the ${r.params.k}th within ${r.params.tieTolerance} (relative) counts as a hit (integer pixels have exact ties). ` +
       `Each veclite index kind runs in a fresh store (its own worker): upserts of ${r.params.batch.toLocaleString('en-US')} points per call, then the first query, which builds the index — its time is the build time. ` +
       `hnswlib-wasm runs in the page's main thread with M = ${r.params.hnsw.m}, ef_construction = ${r.params.hnsw.efConstruction}, ef = ${r.params.hnsw.ef}.`,
+    '- **Memory:** veclite keeps vectors and indexes in WebAssembly memory, which `performance.measureUserAgentSpecificMemory` leaves out (it sees only JS heaps: a few MB per worker here), and `performance.memory` sees only the page. ' +
+      "So veclite's number is the resident memory (RSS, from /proc, for the renderer pids Chromium reports over CDP) that the renderer gives back when the store's worker ends — everything the store held. " +
+      "hnswlib's is the size of its module's WebAssembly memory after the build (a fresh module per data set); plain JS's is its Float32Array.",
     `- Whole page run: ${(r.totalSeconds / 60).toFixed(1)} min.`,
     '',
   ];
@@ -626,6 +673,7 @@ async function main() {
     page.on('crash', () => problems.push('the page crashed'));
     page.on('worker', (worker) => worker.on('console', (message) => message.type() === 'error' && console.log(`[worker error] ${message.text()}`)));
 
+    if (bench.setup) await bench.setup({ page, browser });
     await page.goto(url);
     // A second navigation of the main frame would restart the benchmark half-way: treat it as a failure.
     let reloaded = false;
