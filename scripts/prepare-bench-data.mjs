@@ -37,7 +37,7 @@ export const dataDir = join(root, 'bench', 'data');
 /** Bumped when a recipe changes, so older files are rebuilt. */
 const RECIPES = {
   'fashion-mnist': 'fashion-mnist-784-euclidean/v1',
-  synthetic: 'clustered-100k-384-c100-noise0.5-seed42-q1000/v1',
+  synthetic: 'clustered-100k-384-c100-noise0.5-seed42-q1000/v2',
   fiori: 'fiori-docs-embeddings-every10th/v1',
 };
 
@@ -179,7 +179,7 @@ async function prepareSynthetic() {
     await writeSet(
       'synthetic',
       {
-        title: `Synthetic clustered ${N.toLocaleString('en-US')} × ${DIM}`,
+        title: 'Synthetic clustered vectors',
         source: `test/support/ivf-fixtures.ts clusteredSet(${N}, ${DIM}, ${CLUSTERS} clusters, seed ${SEED}, noise ${NOISE}) and queriesNear(seed ${SEED + 1}) — the data of bench/results/ivf-*.md`,
         distance: 'Cosine',
         dim: DIM,
