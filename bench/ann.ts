@@ -13,7 +13,7 @@
  *      (IVF + int8 build), IVF + int8 with rescoring and oversampling 2 at each nprobe;
  *    the memory of the store's worker after the build (performance.measureUserAgentSpecificMemory);
  * 3. hnswlib-wasm (HNSW, M = 16, ef_construction = 200, ef = 64) in the page's main thread, on the
- *    whole set or on its first `hnsw.<set>` points (then against the exact top-10 of that subset).
+ *    whole set (default) or on its first `hnsw.<set>` points (then against the exact top-10 of that subset).
  *
  * recall@10 counts a returned point as a hit when it is in the exact top-10 or its exact score
  * ties the 10th one (within 1e-5 relative): integer pixel data has exact ties (ann-benchmarks
@@ -54,8 +54,13 @@ const PERSISTENCE = params.get('persistence') === 'indexeddb' ? 'indexeddb' : 'm
 const HNSW = { m: 16, efConstruction: 200, ef: 64, seed: 100 };
 /** Queries per set (default: 1,000, or all the set has). */
 const QUERY_DEFAULTS: Record<string, number> = { 'fashion-mnist': 1000, synthetic: 1000 };
-/** hnswlib runs on the first this-many points (its build is single-threaded and slow). */
-const HNSW_DEFAULTS: Record<string, number> = { 'fashion-mnist': 10_000, synthetic: 20_000 };
+/**
+ * hnswlib runs on the first this-many points (`hnsw.<set>=`; default: all of them). Its build is
+ * single-threaded and slow: on the 2-core test machine 100k × 384 took 157 s and 60k × 784 135 s,
+ * which makes the default run about 10 minutes; `hnsw.synthetic=20000&hnsw.fashion-mnist=10000`
+ * saves about 4 of them.
+ */
+const HNSW_DEFAULTS: Record<string, number> = {};
 /** ivf_config.full_scan_threshold per set (default: the engine's 10,000); fiori has 700 points. */
 const THRESHOLD_DEFAULTS: Record<string, number> = { fiori: 100 };
 /** Ties with the 10th exact score within this relative tolerance count as hits. */
@@ -532,8 +537,7 @@ async function runVeclite(
       build.memoryBytes = beforeClose.rss - afterClose.rss;
       build.memoryNote = `renderer RSS given back when the store's worker ended: ${mb(beforeClose.rss)} → ${mb(afterClose.rss)}${heapText}`;
     } else {
-      build.memoryNote = `renderer RSS not available${heapText}`;
-      if (heap !== null && heap !== undefined) build.memoryBytes = null;
+      build.memoryNote = `renderer RSS not available (bench/run.mjs provides it)${heapText}`;
     }
     log(`veclite ${label}: memory ${mb(build.memoryBytes)} — ${build.memoryNote}`);
   }
