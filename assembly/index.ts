@@ -5,7 +5,7 @@ export { score, scoreRows, normalize } from "./distance";
 export { topK } from "./topk";
 export { heapSortTopK } from "./slot-heap";
 export { rowSqNorms, kmeansAssign, kmeansAccumulate, kmeansFinish, minSqDistUpdate, ivfScanTopK } from "./kmeans";
-export { sqEncode, sqScoreRows, sqTopK } from "./quant";
+export { sqEncode, sqScoreRows, sqTopK, sqResidualNorms, sqBoundScan, sqCollectAbove } from "./quant";
 
 /** First 16-byte aligned address above the module's static data; JS allocates from here up. */
 export function heapBase(): usize {

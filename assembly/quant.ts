@@ -244,3 +244,131 @@ export function sqTopK(
   }
   return size;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact search through int8 codes (src/index/exact): the codes only PRUNE, the f32 vectors decide.
+// For each row the caller knows a bound β_r with |f32 score − int8 score| ≤ β_r, so the row's f32
+// score lies in [s_r − β_r, s_r + β_r]. The k-th largest lower bound τ is a lower bound of the k-th
+// best f32 score, so every row that can reach the top k (ties included) has s_r + β_r ≥ τ; the
+// caller rescores only those rows with the f32 kernel. The bound is a polynomial in the row's
+// residual e_r = ‖x − x̂‖ and n_r = ‖x̂‖ (√corr):
+//   β_r = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n²      (coefficients at `bounds`, f32[6])
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * ‖x − x̂‖ per row: `rows` contiguous f32 vectors at src (stride dim) against their codes (stride
+ * codeStride), reconstructed as mid + scale·code; written to out (f32[rows]).
+ */
+export function sqResidualNorms(
+  src: usize,
+  rows: i32,
+  dim: i32,
+  mid: usize,
+  scale: usize,
+  codes: usize,
+  codeStride: i32,
+  out: usize,
+): void {
+  const srcStride = <usize>dim << 2;
+  const blocks = dim & ~3;
+  for (let r = 0; r < rows; r++) {
+    const x = src + <usize>r * srcStride;
+    const code = codes + <usize>r * <usize>codeStride;
+    let acc = f32x4.splat(0);
+    let d = 0;
+    for (; d < blocks; d += 4) {
+      const o = <usize>d << 2;
+      const c = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(code + <usize>d))));
+      const e = f32x4.sub(v128.load(x + o), f32x4.add(v128.load(mid + o), f32x4.mul(v128.load(scale + o), c)));
+      acc = f32x4.add(acc, f32x4.mul(e, e));
+    }
+    let sum = hsumF(acc);
+    for (; d < dim; d++) {
+      const o = <usize>d << 2;
+      const e = load<f32>(x + o) - (load<f32>(mid + o) + load<f32>(scale + o) * <f32>load<i8>(code + <usize>d));
+      sum += e * e;
+    }
+    store<f32>(out + (<usize>r << 2), sqrt<f32>(sum));
+  }
+}
+
+/**
+ * Pass 1 of an exact search: scores every eligible row (bit set in the u32 bitset at `mask`) with
+ * the int8 kernel, writes its upper bound s + β to upper[r] (NaN for rows not eligible: no
+ * threshold admits them), and keeps
+ * the k largest lower bounds s − β in a heap (heapIds/heapScores, k entries of scratch). Returns the
+ * k-th largest lower bound, or −∞ when fewer than k rows are eligible.
+ */
+export function sqBoundScan(
+  mode: i32,
+  query: usize,
+  params: usize,
+  codes: usize,
+  codeStride: i32,
+  rows: i32,
+  mask: usize,
+  corr: usize,
+  residual: usize,
+  a: f32,
+  b: f32,
+  c: f32,
+  bounds: usize,
+  k: i32,
+  heapIds: usize,
+  heapScores: usize,
+  upper: usize,
+): f32 {
+  const stride = <usize>codeStride;
+  const b0 = load<f32>(bounds);
+  const b1 = load<f32>(bounds, 4);
+  const b2 = load<f32>(bounds, 8);
+  const b3 = load<f32>(bounds, 12);
+  const b4 = load<f32>(bounds, 16);
+  const b5 = load<f32>(bounds, 20);
+  let size = 0;
+  let rs: f32 = 0;
+  let ri: i32 = 0;
+  let r = 0;
+  while (r < rows) {
+    const word = load<u32>(mask + (<usize>(r >>> 5) << 2));
+    if (word == 0 && (r & 31) == 0 && r + 32 <= rows) {
+      for (let i = 0; i < 32; i++) store<f32>(upper + (<usize>(r + i) << 2), NaN);
+      r += 32;
+      continue;
+    }
+    if ((word & (1 << (r & 31))) == 0) {
+      store<f32>(upper + (<usize>r << 2), NaN);
+      r++;
+      continue;
+    }
+    const s = rowScore(mode, query, params, codes + <usize>r * stride, stride, corr, r, a, b, c);
+    const n2 = load<f32>(corr + (<usize>r << 2));
+    const n = sqrt<f32>(n2);
+    const e = load<f32>(residual + (<usize>r << 2));
+    const beta = b0 + b1 * e + b2 * n + b3 * e * n + b4 * e * e + b5 * n2;
+    store<f32>(upper + (<usize>r << 2), s + beta);
+    const lower = s - beta;
+    if (admits(size, k, rs, ri, lower, r)) {
+      size = heapOffer(heapIds, heapScores, size, k, r, lower);
+      rs = rootScore(heapScores);
+      ri = rootId(heapIds);
+    }
+    r++;
+  }
+  return size < k ? -Infinity : rs;
+}
+
+/**
+ * Pass 2 of an exact search: writes the rows r < rows with upper[r] ≥ threshold to out (at most
+ * `capacity` of them, in row order) and returns how many rows qualify (which may exceed capacity).
+ */
+export function sqCollectAbove(upper: usize, rows: i32, threshold: f32, out: usize, capacity: i32): i32 {
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    if (load<f32>(upper + (<usize>r << 2)) >= threshold) {
+      if (n < capacity) store<i32>(out + (<usize>n << 2), r);
+      n++;
+    }
+  }
+  return n;
+}

@@ -6,7 +6,8 @@
  * to the space are picked up lazily: the space records which slots changed, and the index
  * syncs them before it answers.
  */
-import { searchFlat, type Hit } from './flat';
+import type { Hit } from './flat';
+import { ExactSearch } from './exact/exact-search';
 import { IvfIndex, defaultNlist, defaultNprobe, type IvfSnapshot } from './ivf/ivf-index';
 import { ScalarQuantizer, type ScalarQuantizerSnapshot } from './quantization/scalar-quantizer';
 import type { VectorSpace } from './vector-space';
@@ -54,6 +55,8 @@ export class VectorIndex {
   private readonly scalarConfig: ScalarQuantizationConfig | undefined;
   private ivf: IvfIndex | null = null;
   private scalar: ScalarQuantizer | null = null;
+  /** Exact (flat) search: the f32 scan, or int8 codes that prune before it for large spaces. */
+  readonly exact: ExactSearch;
   /** Set when the structures changed since the last snapshot. */
   private changedSinceSnapshot = false;
   /** The plan of the last search (for tests, benchmarks and getCollection). */
@@ -64,6 +67,7 @@ export class VectorIndex {
     this.space = space;
     this.ivfConfig = ivfConfig;
     this.scalarConfig = scalarConfig;
+    this.exact = new ExactSearch(space);
   }
 
   /** Points in the IVF index (Qdrant's `indexed_vectors_count`); 0 while search is flat. */
@@ -127,7 +131,7 @@ export class VectorIndex {
     if (params.exact) {
       // Exact search needs nothing built: never pay an IVF build (or its copy of the vectors) for it.
       this.lastPlan = 'flat';
-      return searchFlat(this.space, { vector: query, k, allowed, tieBreak });
+      return this.exact.search(query, k, allowed, tieBreak);
     }
     this.prepare();
     const ignoreQuantization = params.quantization?.ignore === true;
@@ -143,7 +147,7 @@ export class VectorIndex {
       return this.scalar.search(query, k, { oversampling, rescore, allowed, tieBreak });
     }
     this.lastPlan = 'flat';
-    return searchFlat(this.space, { vector: query, k, allowed, tieBreak });
+    return this.exact.search(query, k, allowed, tieBreak);
   }
 
   /** The persisted form, or null when nothing changed since the last one (or nothing is built). */
@@ -171,6 +175,7 @@ export class VectorIndex {
 
   /** Frees the structures' WASM memory. */
   dispose(): void {
+    this.exact.dispose();
     this.ivf?.dispose();
     this.ivf = null;
     this.dropScalar();

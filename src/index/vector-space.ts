@@ -23,6 +23,16 @@ export interface VectorChunk {
   present: Uint32Array;
 }
 
+/** Records the slots of a space written or cleared since it was last asked (see VectorSpace.followChanges). */
+export interface ChangeFollower {
+  /** The slots changed and not yet taken. */
+  pending: Set<number>;
+  /** Returns the changed slots and forgets them. */
+  take(): Set<number>;
+  /** Stops recording. */
+  stop(): void;
+}
+
 /** A growable f32 arena with a presence bitset, both in WASM memory. */
 export class VectorSpace {
   readonly dim: number;
@@ -36,6 +46,8 @@ export class VectorSpace {
   private liveCount = 0;
   /** Slots written or cleared since the index last looked (see takeChangedSlots). */
   private changed = new Set<number>();
+  /** The same, for each other structure that follows this space (see followChanges). */
+  private followers = new Set<ChangeFollower>();
 
   /** Creates an empty space; memory is taken on the first write. */
   constructor(kernels: Kernels, dim: number, distance: Distance) {
@@ -81,7 +93,7 @@ export class VectorSpace {
   /** Stores a vector in a slot (normalised first for Cosine, as Qdrant does on insert). */
   set(slot: number, vector: ArrayLike<number>): void {
     this.ensureCapacity(slot + 1);
-    this.changed.add(slot);
+    this.noteChanged(slot);
     const rowPtr = this.dataPtr + slot * this.dim * 4;
     this.kernels.f32(rowPtr, this.dim).set(vector);
     if (this.distance === 'Cosine') this.kernels.normalize(rowPtr, this.dim);
@@ -98,7 +110,7 @@ export class VectorSpace {
   /** Puts back a vector exactly as it was stored (already normalised), e.g. when a batch is undone. */
   restore(slot: number, stored: Float32Array): void {
     this.ensureCapacity(slot + 1);
-    this.changed.add(slot);
+    this.noteChanged(slot);
     this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).set(stored);
     this.markPresent(slot);
   }
@@ -106,7 +118,7 @@ export class VectorSpace {
   /** Removes the vector of a slot (its bit is cleared; the numbers are left). */
   clear(slot: number): void {
     if (slot >= this.capacity) return;
-    this.changed.add(slot);
+    this.noteChanged(slot);
     const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
     const bit = 1 << (slot & 31);
     if (words[slot >>> 5] & bit) this.liveCount--;
@@ -149,6 +161,29 @@ export class VectorSpace {
       this.liveCount += popcount(stored.present[w]) - popcount(words[w]);
       words[w] = stored.present[w];
     }
+  }
+
+  private noteChanged(slot: number): void {
+    this.changed.add(slot);
+    for (const follower of this.followers) follower.pending.add(slot);
+  }
+
+  /**
+   * Starts recording, for one more structure, which slots are written or cleared from now on
+   * (the index has its own record: takeChangedSlots). Stop with the follower's `stop()`.
+   */
+  followChanges(): ChangeFollower {
+    const follower: ChangeFollower = {
+      pending: new Set(),
+      take: () => {
+        const taken = follower.pending;
+        follower.pending = new Set();
+        return taken;
+      },
+      stop: () => void this.followers.delete(follower),
+    };
+    this.followers.add(follower);
+    return follower;
   }
 
   /** The slots written or cleared since the last call (what an index must re-sync), and forgets them. */

@@ -171,6 +171,38 @@ export interface Kernels {
     outIds: number,
     outScores: number,
   ): number;
+
+  /* ---- exact search through int8 codes (assembly/quant.ts, src/index/exact) ---- */
+
+  /** ‖x − x̂‖ per row of `rows` f32 vectors against their codes (x̂ = mid + scale·code), into `out` (f32[rows]). */
+  sqResidualNorms(src: number, rows: number, dim: number, mid: number, scale: number, codes: number, codeStride: number, out: number): void;
+  /**
+   * Pass 1 of an exact search through codes: int8 score s of every row eligible in `mask`, its
+   * bound β = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n² (e = residual[r], n² = corr[r]; the six
+   * coefficients at `bounds`); writes s + β to `upper` (NaN when not eligible) and returns the k-th
+   * largest s − β (−∞ when fewer than k rows are eligible). heapIds/heapScores: k entries of scratch.
+   */
+  sqBoundScan(
+    mode: number,
+    query: number,
+    params: number,
+    codes: number,
+    codeStride: number,
+    rows: number,
+    mask: number,
+    corr: number,
+    residual: number,
+    a: number,
+    b: number,
+    c: number,
+    bounds: number,
+    k: number,
+    heapIds: number,
+    heapScores: number,
+    upper: number,
+  ): number;
+  /** Pass 2: rows with upper[r] ≥ threshold into `out` (at most `capacity`, row order); returns how many qualify. */
+  sqCollectAbove(upper: number, rows: number, threshold: number, out: number, capacity: number): number;
 }
 
 /** Options of {@link loadKernels}. */
@@ -179,97 +211,32 @@ export interface LoadKernelsOptions {
   flavour?: KernelFlavour | 'auto';
 }
 
+/** The functions the kernels module exports, bound as they are (see {@link Kernels} for their contracts). */
+const EXPORTED = [
+  'score',
+  'scoreRows',
+  'topK',
+  'normalize',
+  'heapSortTopK',
+  'rowSqNorms',
+  'kmeansAssign',
+  'kmeansAccumulate',
+  'kmeansFinish',
+  'minSqDistUpdate',
+  'ivfScanTopK',
+  'sqEncode',
+  'sqScoreRows',
+  'sqTopK',
+  'sqResidualNorms',
+  'sqBoundScan',
+  'sqCollectAbove',
+] as const;
+
 /** The raw exports of the kernels module. */
-interface KernelExports {
+type KernelExports = Pick<Kernels, (typeof EXPORTED)[number]> & {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  score(metric: number, a: number, b: number, dim: number): number;
-  scoreRows(metric: number, query: number, base: number, rows: number, dim: number, out: number): void;
-  topK(
-    metric: number,
-    query: number,
-    base: number,
-    rows: number,
-    dim: number,
-    k: number,
-    mask: number,
-    outRows: number,
-    outScores: number,
-  ): number;
-  normalize(ptr: number, dim: number): void;
-  heapSortTopK(ids: number, scores: number, size: number): void;
-  rowSqNorms(base: number, rows: number, dim: number, out: number): void;
-  kmeansAssign(
-    metric: number,
-    data: number,
-    n: number,
-    dim: number,
-    centroids: number,
-    k: number,
-    cnorms: number,
-    outAssign: number,
-    outScore: number,
-  ): void;
-  kmeansAccumulate(data: number, n: number, dim: number, assign: number, k: number, sums: number, counts: number): void;
-  kmeansFinish(sums: number, counts: number, k: number, dim: number, centroids: number, normalise: number): number;
-  minSqDistUpdate(data: number, n: number, dim: number, centroid: number, minDist: number): number;
-  ivfScanTopK(
-    metric: number,
-    query: number,
-    base: number,
-    rows: number,
-    dim: number,
-    slots: number,
-    mask: number,
-    k: number,
-    size: number,
-    outSlots: number,
-    outScores: number,
-  ): number;
-  sqEncode(
-    src: number,
-    rows: number,
-    dim: number,
-    mid: number,
-    invScale: number,
-    scale: number,
-    codes: number,
-    codeStride: number,
-    corr: number,
-  ): void;
-  sqScoreRows(
-    mode: number,
-    query: number,
-    params: number,
-    codes: number,
-    codeStride: number,
-    rows: number,
-    corr: number,
-    a: number,
-    b: number,
-    c: number,
-    out: number,
-  ): void;
-  sqTopK(
-    mode: number,
-    query: number,
-    params: number,
-    codes: number,
-    codeStride: number,
-    rows: number,
-    ids: number,
-    firstId: number,
-    mask: number,
-    corr: number,
-    a: number,
-    b: number,
-    c: number,
-    k: number,
-    size: number,
-    outIds: number,
-    outScores: number,
-  ): number;
-}
+};
 
 /**
  * Where each binary lives. The `new URL('./…', import.meta.url)` shape is deliberate: Vite
@@ -345,22 +312,9 @@ async function instantiate(flavour: KernelFlavour): Promise<Kernels> {
     f32: (ptr, length) => new Float32Array(mem.buffer, ptr, length),
     i32: (ptr, length) => new Int32Array(mem.buffer, ptr, length),
     u32: (ptr, length) => new Uint32Array(mem.buffer, ptr, length),
-    score: exports.score,
-    scoreRows: exports.scoreRows,
-    topK: exports.topK,
-    normalize: exports.normalize,
     i8: (ptr, length) => new Int8Array(mem.buffer, ptr, length),
     i16: (ptr, length) => new Int16Array(mem.buffer, ptr, length),
-    heapSortTopK: exports.heapSortTopK,
-    rowSqNorms: exports.rowSqNorms,
-    kmeansAssign: exports.kmeansAssign,
-    kmeansAccumulate: exports.kmeansAccumulate,
-    kmeansFinish: exports.kmeansFinish,
-    minSqDistUpdate: exports.minSqDistUpdate,
-    ivfScanTopK: exports.ivfScanTopK,
-    sqEncode: exports.sqEncode,
-    sqScoreRows: exports.sqScoreRows,
-    sqTopK: exports.sqTopK,
+    ...(Object.fromEntries(EXPORTED.map((name) => [name, exports[name]])) as Pick<Kernels, (typeof EXPORTED)[number]>),
   };
 }
 

@@ -177,6 +177,11 @@ export class Int8Codec {
     this.kernels.sqEncode(src, rows, this.dim, this.midPtr, this.invPtr, this.scalePtr, codes, this.codeStride, corr);
   }
 
+  /** Writes ‖x − x̂‖ of `rows` contiguous f32 vectors at `src`, whose codes are at `codes`, to `out` (f32[rows]). */
+  residualNorms(src: number, rows: number, codes: number, out: number): void {
+    this.kernels.sqResidualNorms(src, rows, this.dim, this.midPtr, this.scalePtr, codes, this.codeStride, out);
+  }
+
   /**
    * Prepares the query at `queryPtr` (f32, normalised already for Cosine) for `distance`. The
    * result points into this codec's scratch: valid until the next call.

@@ -45,7 +45,7 @@ export interface ScalarQuantizerSnapshot {
 export interface ScalarQuantizerMemory {
   /** Code rows (capacity × codeStride). */
   codes: number;
-  /** Per-slot f32 ‖x̂‖² corrections and the encoded-slot bitset. */
+  /** Per-slot f32 ‖x̂‖² corrections (and residual norms, when kept) and the encoded-slot bitset. */
   corrections: number;
   /** Codec parameters and query scratch. */
   codec: number;
@@ -66,11 +66,15 @@ export class ScalarQuantizer {
   private codesPtr = 0;
   private corrPtr = 0;
   private encodedPtr = 0;
+  /** f32 ‖x − x̂‖ per slot, kept only when residuals were asked for (exact search prunes with them). */
+  private residualPtr = 0;
+  private readonly keepsResiduals: boolean;
 
-  private constructor(space: VectorSpace, params: Int8Params) {
+  private constructor(space: VectorSpace, params: Int8Params, residuals = false) {
     this.space = space;
     this.kernels = space.kernels;
     this.codec = new Int8Codec(space.kernels, params);
+    this.keepsResiduals = residuals;
     this.encodeAll();
   }
 
@@ -78,8 +82,33 @@ export class ScalarQuantizer {
    * Estimates the per-dimension ranges at `quantile` (default 1: exact min..max; below 1 from a
    * seeded sample of the space) and encodes every slot that holds a vector.
    */
-  static train(space: VectorSpace, options: Int8TrainOptions = {}): ScalarQuantizer {
-    return new ScalarQuantizer(space, trainInt8Params(space, options));
+  static train(space: VectorSpace, options: Int8TrainOptions & { residuals?: boolean } = {}): ScalarQuantizer {
+    return new ScalarQuantizer(space, trainInt8Params(space, options), options.residuals);
+  }
+
+  /** Slots the codes have room for (grows with the space as slots are encoded). */
+  get slotCapacity(): number {
+    return this.capacity;
+  }
+
+  /** Byte address of the code rows (slot order, {@link Int8Codec.codeStride} bytes each). */
+  get codesPointer(): number {
+    return this.codesPtr;
+  }
+
+  /** Byte address of the per-slot f32 ‖x̂‖². */
+  get corrPointer(): number {
+    return this.corrPtr;
+  }
+
+  /** Byte address of the bitset of encoded slots. */
+  get encodedPointer(): number {
+    return this.encodedPtr;
+  }
+
+  /** Byte address of the per-slot f32 ‖x − x̂‖ (0 unless trained with `residuals`). */
+  get residualPointer(): number {
+    return this.residualPtr;
   }
 
   /**
@@ -117,6 +146,7 @@ export class ScalarQuantizer {
     this.ensureCapacity(space.slotCapacity);
     if (space.slotCapacity === 0) return;
     this.codec.encodeRows(space.basePointer, space.slotCapacity, this.codesPtr, this.corrPtr);
+    if (this.keepsResiduals) this.writeResiduals(0, space.slotCapacity);
     const words = space.slotCapacity / 32;
     const encoded = this.kernels.u32(this.encodedPtr, this.capacity / 32);
     encoded.fill(0);
@@ -130,7 +160,14 @@ export class ScalarQuantizer {
     this.ensureCapacity(space.slotCapacity);
     const stride = this.codec.codeStride;
     this.codec.encodeRows(space.basePointer + slot * space.dim * 4, 1, this.codesPtr + slot * stride, this.corrPtr + slot * 4);
+    if (this.keepsResiduals) this.writeResiduals(slot, 1);
     this.kernels.u32(this.encodedPtr + (slot >>> 5) * 4, 1)[0] |= 1 << (slot & 31);
+  }
+
+  private writeResiduals(first: number, rows: number): void {
+    const space = this.space;
+    const stride = this.codec.codeStride;
+    this.codec.residualNorms(space.basePointer + first * space.dim * 4, rows, this.codesPtr + first * stride, this.residualPtr + first * 4);
   }
 
   /** Forgets one slot (after its vector was deleted). */
@@ -203,7 +240,7 @@ export class ScalarQuantizer {
   /** WASM memory held, with the f32 equivalent for comparison. */
   memoryBytes(): ScalarQuantizerMemory {
     const codes = this.capacity * this.codec.codeStride;
-    const corrections = this.capacity * 4 + this.capacity / 8;
+    const corrections = this.capacity * (this.keepsResiduals ? 8 : 4) + this.capacity / 8;
     const codec = this.codec.memoryBytes();
     return { codes, corrections, codec, total: codes + corrections + codec, f32Equivalent: this.capacity * this.space.dim * 4 };
   }
@@ -222,8 +259,8 @@ export class ScalarQuantizer {
   /** Frees the WASM memory (codes, corrections, codec). */
   dispose(): void {
     const heap = this.kernels.heap;
-    for (const ptr of [this.codesPtr, this.corrPtr, this.encodedPtr]) if (ptr) heap.free(ptr);
-    this.codesPtr = this.corrPtr = this.encodedPtr = this.capacity = 0;
+    for (const ptr of [this.codesPtr, this.corrPtr, this.encodedPtr, this.residualPtr]) if (ptr) heap.free(ptr);
+    this.codesPtr = this.corrPtr = this.encodedPtr = this.residualPtr = this.capacity = 0;
     this.codec.dispose();
   }
 
@@ -236,6 +273,7 @@ export class ScalarQuantizer {
     this.codesPtr = this.codesPtr ? heap.realloc(this.codesPtr, slots * stride) : heap.alloc(slots * stride);
     this.corrPtr = this.corrPtr ? heap.realloc(this.corrPtr, slots * 4) : heap.alloc(slots * 4);
     this.encodedPtr = this.encodedPtr ? heap.realloc(this.encodedPtr, (slots / 32) * 4) : heap.alloc((slots / 32) * 4);
+    if (this.keepsResiduals) this.residualPtr = this.residualPtr ? heap.realloc(this.residualPtr, slots * 4) : heap.alloc(slots * 4);
     this.kernels.u32(this.encodedPtr + oldWords * 4, slots / 32 - oldWords).fill(0);
     this.capacity = slots;
   }
