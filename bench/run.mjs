@@ -160,7 +160,7 @@ function formatFlat(r, meta) {
     '',
     `- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores (navigator.hardwareConcurrency ${r.env.hardwareConcurrency}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; load average before the run ${meta.loadBefore}`,
     `- Browser: Chromium ${meta.chromiumVersion} headless (\`${r.env.userAgent}\`)`,
-    `- veclite: kernels \`${r.env.kernels}\`, storage \`${r.env.storage}\`, worker \`${r.env.worker}\`; exact search (`params.exact: true`: int8 codes prune with proven bounds, the f32 kernel scores the rows that survive; identical results to the f32 scan), k = ${k}`,
+    `- veclite: kernels \`${r.env.kernels}\`, storage \`${r.env.storage}\`, worker \`${r.env.worker}\`; exact search (\`params.exact: true\`: int8 codes prune with proven bounds, the f32 kernel scores the rows that survive; identical results to the f32 scan), k = ${k}`,
     `- Data: ${int(n)} seeded gaussian vectors of ${dim} dimensions, L2-normalised; ${queries} query vectors (plus ${warmup} warm-up queries, not counted)`,
     '',
     '## Query latency (ms, one query at a time)',

@@ -5,7 +5,8 @@
  * Record count, not bytes, is what IndexedDB charges for (../shared/DESIGN.md), hence one
  * record per batch and per chunk rather than per point.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { forgetStore, rememberStore, wasDeletedWhileClosed } from './registry';
 import type { ChangesSince, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage, StorageEstimateInfo, StoredState } from './types';
 
 /** The layout version this code writes; stored in `meta` so later versions can upgrade it. */
@@ -30,8 +31,10 @@ export function databaseName(storeName: string): string {
 export async function openIndexedDbStorage(storeName: string): Promise<Storage> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this environment');
   let storage: IndexedDbStorage | undefined;
+  let created = false;
   const db = await openDB<VecliteDB>(databaseName(storeName), SCHEMA_VERSION, {
     upgrade(database, oldVersion) {
+        created = oldVersion === 0;
         if (oldVersion < 1) {
           database.createObjectStore('collections', { keyPath: 'uid' });
           database.createObjectStore('log', { keyPath: 'seq' });
@@ -49,7 +52,24 @@ export async function openIndexedDbStorage(storeName: string): Promise<Storage> 
       },
     });
   storage = new IndexedDbStorage(db);
+  // A new database for a store the registry knows: its data was deleted while it was closed.
+  // Say so once (every call fails until the store is reopened) rather than open silently empty.
+  if (created) {
+    if (await wasDeletedWhileClosed(storeName)) storage.markLost('its database was deleted while the store was closed, so everything it held is gone');
+  } else {
+    void rememberStore(storeName); // best effort, off the open's critical path
+  }
   return storage;
+}
+
+/**
+ * Deletes a store's database on purpose (open connections to it are told their data is gone),
+ * and forgets it, so that opening the name again starts empty without reporting a loss.
+ */
+export async function deleteIndexedDbStore(storeName: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this environment');
+  await deleteDB(databaseName(storeName));
+  await forgetStore(storeName);
 }
 
 /** Transactions that acknowledge writes ask for a flushed commit (measured to cost nothing extra here). */
@@ -117,6 +137,8 @@ class IndexedDbStorage implements Storage {
   }
 
   async load(): Promise<StoredState> {
+    // Nothing to read once the data is gone: the engine opens empty and reports the loss on every call.
+    if (this.lostReason) return { collections: [], chunks: [], log: [], lastSeq: 0, foldedSeq: 0 };
     const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readonly');
     const meta = tx.objectStore('meta');
     const [lastSeq, schema] = await Promise.all([meta.get('lastSeq'), meta.get('schema')]);
