@@ -375,7 +375,7 @@ export class Engine {
   /** `POST /collections/{name}/points/query`: nearest to a vector or a stored point, recommend, or an id-ordered listing. */
   async query(name: string, body?: unknown): Promise<QueryResponse> {
     const collection = this.collection(name);
-    return { points: executeSearch(collection, planQuery(collection, body)) };
+    return { points: executeSearch(collection, planQuery(collection, body, this.lookup)) };
   }
 
   /** `POST /collections/{name}/points/query/batch` */
@@ -383,7 +383,7 @@ export class Engine {
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);
-    const plans = searches.map((search) => planQuery(collection, search)); // every request validated before any runs
+    const plans = searches.map((search) => planQuery(collection, search, this.lookup)); // every request validated before any runs
     return plans.map((plan) => ({ points: executeSearch(collection, plan) }));
   }
 
@@ -404,7 +404,7 @@ export class Engine {
   /** Legacy `POST /collections/{name}/points/recommend` (average_vector, best_score, sum_scores). */
   async recommend(name: string, body: unknown): Promise<ScoredPoint[]> {
     const collection = this.collection(name);
-    return executeSearch(collection, planRecommend(collection, body));
+    return executeSearch(collection, planRecommend(collection, body, this.lookup));
   }
 
   /** Legacy `POST /collections/{name}/points/recommend/batch` */
@@ -412,7 +412,7 @@ export class Engine {
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);
-    return searches.map((search) => planRecommend(collection, search)).map((plan) => executeSearch(collection, plan));
+    return searches.map((search) => planRecommend(collection, search, this.lookup)).map((plan) => executeSearch(collection, plan));
   }
 
   // ---- persistence ---------------------------------------------------------------------------
@@ -464,6 +464,9 @@ export class Engine {
     if (!collection) throw collectionNotFound(name);
     return collection;
   }
+
+  /** Finds the collection `lookup_from` names (404 when there is none). */
+  private readonly lookup = (name: string): Collection => this.collection(name);
 
   /** Once the data is gone from under the store, every call says so instead of answering from stale memory. */
   private checkAvailable(): void {

@@ -12,7 +12,7 @@ import type { VectorSpace } from '../index/vector-space';
 import { parsePayloadSelector, type PayloadSelector } from '../payload/select';
 import type { Collection } from './collection';
 import { UNNAMED } from './config';
-import { badRequest, formatError, unknownVectorName, validationError } from './errors';
+import { badRequest, dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
 import { expectArray, expectObject, invalidType, isObject, optionalUint, optionalNumber, type JsonObject } from './json';
 import { isVectorLike, parseDenseVector } from './operations';
@@ -97,15 +97,47 @@ function spaceOf(collection: Collection, using: unknown): { name: string; space:
   return { name, space };
 }
 
-/** An example is a point id (its stored vector; the point is excluded) or a vector. */
-function resolveExample(collection: Collection, example: unknown, using: string, path: string, exclude: number[]): Float32Array {
-  const space = collection.spaces.get(using)!;
-  if (isVectorLike(example)) return parseDenseVector(example, path, space.dim);
+/** Finds a collection by name for `lookup_from` (404 when there is none). */
+export type CollectionLookup = (name: string) => Collection;
+
+/**
+ * Where example ids are looked up (API.md §7.1 `lookup_from`): this collection's `using` vector,
+ * or another collection's vector `lookup_from.vector` (default: the same name as `using`).
+ * Examples are left out of the results only when they come from this collection, as in Qdrant.
+ */
+interface ExampleSource {
+  collection: Collection;
+  vector: string;
+  /** The dimension the examples must have: the queried space's. */
+  dim: number;
+  excludesExamples: boolean;
+}
+
+function exampleSource(collection: Collection, input: JsonObject, using: string, lookup: CollectionLookup | undefined): ExampleSource {
+  const dim = collection.spaces.get(using)!.dim;
+  const from = input.lookup_from;
+  if (from === undefined || from === null) return { collection, vector: using, dim, excludesExamples: true };
+  const location = expectObject(from, 'lookup_from');
+  if (location.collection === undefined) throw formatError('lookup_from: missing field `collection`');
+  if (typeof location.collection !== 'string') invalidType('lookup_from.collection', location.collection, 'a string');
+  if (location.vector !== undefined && location.vector !== null && typeof location.vector !== 'string') invalidType('lookup_from.vector', location.vector, 'a string');
+  if (!lookup) throw badRequest('lookup_from is not supported here');
+  const other = lookup(location.collection);
+  const vector = (location.vector as string | null | undefined) ?? using;
+  if (!other.spaces.has(vector)) throw unknownVectorName(vector);
+  return { collection: other, vector, dim, excludesExamples: other === collection };
+}
+
+/** An example is a point id (its stored vector; a point of this collection is excluded) or a vector. */
+function resolveExample(source: ExampleSource, example: unknown, path: string, exclude: number[]): Float32Array {
+  if (isVectorLike(example)) return parseDenseVector(example, path, source.dim);
   const key: IdKey = idKeyOf(example, path);
-  const slot = collection.slot(key);
+  const slot = source.collection.slot(key);
   if (slot === undefined) throw noPointWithId(key);
-  if (!space.has(slot)) throw badRequest(`Point ${example as string} has no vector named "${using}"`);
-  exclude.push(slot);
+  const space = source.collection.spaces.get(source.vector)!;
+  if (!space.has(slot)) throw badRequest(`Point ${example as string} has no vector named "${source.vector}"`);
+  if (space.dim !== source.dim) throw dimensionError(source.dim, space.dim);
+  if (source.excludesExamples) exclude.push(slot);
   return space.get(slot);
 }
 
@@ -118,12 +150,12 @@ function parseStrategy(value: unknown): RecommendStrategy {
 }
 
 /** Turns positive/negative examples into what to score by (API.md §7.2). */
-function recommendTarget(collection: Collection, input: JsonObject, using: string, exclude: number[]): Target {
+function recommendTarget(source: ExampleSource, input: JsonObject, exclude: number[]): Target {
   const positives = (input.positive === undefined || input.positive === null ? [] : expectArray(input.positive, 'positive')).map((e, i) =>
-    resolveExample(collection, e, using, `positive[${i}]`, exclude),
+    resolveExample(source, e, `positive[${i}]`, exclude),
   );
   const negatives = (input.negative === undefined || input.negative === null ? [] : expectArray(input.negative, 'negative')).map((e, i) =>
-    resolveExample(collection, e, using, `negative[${i}]`, exclude),
+    resolveExample(source, e, `negative[${i}]`, exclude),
   );
   const strategy = parseStrategy(input.strategy);
   if (strategy !== 'average_vector') return { kind: 'examples', strategy, positives, negatives };
@@ -144,12 +176,11 @@ function recommendTarget(collection: Collection, input: JsonObject, using: strin
   return { kind: 'nearest', vector };
 }
 
-/** `POST /points/query` (QueryRequest). */
-export function planQuery(collection: Collection, body: unknown): SearchPlan {
+/** `POST /points/query` (QueryRequest); `lookup` resolves `lookup_from`. */
+export function planQuery(collection: Collection, body: unknown, lookup?: CollectionLookup): SearchPlan {
   const input = body === undefined || body === null ? {} : expectObject(body, 'body');
   const common = commonParts(collection, input, false);
   if (input.prefetch !== undefined && input.prefetch !== null) throw badRequest('prefetch is not supported yet');
-  if (input.lookup_from !== undefined && input.lookup_from !== null) throw badRequest('lookup_from is not supported yet');
   const query = input.query;
   const exclude: number[] = [];
   if (query === undefined || query === null) {
@@ -157,17 +188,18 @@ export function planQuery(collection: Collection, body: unknown): SearchPlan {
     return { using: UNNAMED, target: { kind: 'listing' }, exclude, ...common };
   }
   const { name } = spaceOf(collection, input.using);
+  const source = exampleSource(collection, input, name, lookup);
   let target: Target;
   if (isObject(query) && 'recommend' in query) {
     const reco = expectObject(query.recommend, 'query.recommend');
     if ((reco.positive ?? null) === null && (reco.negative ?? null) === null) {
       throw validationError('query.recommend', 'At least one positive or negative example is required');
     }
-    target = recommendTarget(collection, reco, name, exclude);
+    target = recommendTarget(source, reco, exclude);
   } else {
     const nearest = isObject(query) && 'nearest' in query ? query.nearest : query;
     if (isObject(nearest)) throw badRequest(`query variant \`${Object.keys(nearest)[0] ?? '{}'}\` is not supported yet`);
-    target = { kind: 'nearest', vector: resolveExample(collection, nearest, name, 'query', exclude) };
+    target = { kind: 'nearest', vector: resolveExample(source, nearest, 'query', exclude) };
   }
   return { using: name, target, exclude, ...common };
 }
@@ -192,14 +224,13 @@ export function planSearch(collection: Collection, body: unknown): SearchPlan {
   };
 }
 
-/** Legacy `POST /points/recommend` (RecommendRequest of the 1.18 schema). */
-export function planRecommend(collection: Collection, body: unknown): SearchPlan {
+/** Legacy `POST /points/recommend` (RecommendRequest of the 1.18 schema); `lookup` resolves `lookup_from`. */
+export function planRecommend(collection: Collection, body: unknown, lookup?: CollectionLookup): SearchPlan {
   const input = expectObject(body, 'body');
   if (input.limit === undefined && input.top === undefined) throw formatError('missing field `limit`');
-  if (input.lookup_from !== undefined && input.lookup_from !== null) throw badRequest('lookup_from is not supported yet');
   const { name } = spaceOf(collection, input.using);
   const exclude: number[] = [];
-  const target = recommendTarget(collection, input, name, exclude);
+  const target = recommendTarget(exampleSource(collection, input, name, lookup), input, exclude);
   return { using: name, target, exclude, ...commonParts(collection, input, false) };
 }
 

@@ -145,12 +145,19 @@ export interface SearchRequest {
   score_threshold?: number;
 }
 
+/** Where example point ids are looked up: another collection, and which of its vectors (default: the `using` name). */
+export interface LookupLocation {
+  collection: string;
+  vector?: string | null;
+}
+
 /** Body of the legacy recommend. */
 export interface RecommendRequest {
   positive?: (PointId | DenseVector)[];
   negative?: (PointId | DenseVector)[];
   strategy?: 'average_vector' | 'best_score' | 'sum_scores';
   using?: string;
+  lookup_from?: LookupLocation | null;
   limit?: number;
   offset?: number;
   filter?: Filter;
@@ -194,10 +201,12 @@ export interface ScoredPoint extends Record_ {
   score: number;
 }
 
-/** `SearchParams` (accepted; `exact` is honoured by construction: the flat index is exact). */
+/** `SearchParams`: `exact` forces exact search, `nprobe` (veclite's) the IVF lists probed, `quantization` steers int8; `hnsw_ef` is accepted. */
 export interface SearchParams {
   hnsw_ef?: number;
   exact?: boolean;
+  nprobe?: number;
+  quantization?: { ignore?: boolean; rescore?: boolean; oversampling?: number };
   [other: string]: unknown;
 }
 
@@ -209,6 +218,7 @@ export interface QueryRequest {
     | { nearest: DenseVector | PointId }
     | { recommend: { positive?: (PointId | DenseVector)[]; negative?: (PointId | DenseVector)[]; strategy?: 'average_vector' | 'best_score' | 'sum_scores' } };
   using?: string;
+  lookup_from?: LookupLocation | null;
   filter?: Record<string, unknown>;
   params?: SearchParams;
   score_threshold?: number;

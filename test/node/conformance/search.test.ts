@@ -178,7 +178,7 @@ describe('§7.1 universal query', () => {
   });
 
   test('§7.1 params (exact, hnsw_ef, indexed_only, quantization) are accepted; results stay exact', async ({ store }) => {
-    await collection(store, 'Dot', [[1, [1, 0]], [2, [0, 1]], [3, [1, 1]]]);
+    await collection(store, 'Dot', [[1, [1, 0]], [2, [0, 1]], [3, [1, 0.5]]]);
     const plain = await store.query('c', { query: [1, 0.5] });
     const params = { exact: false, hnsw_ef: 16, indexed_only: true, quantization: { ignore: false, rescore: true, oversampling: 2 } };
     expect(await store.query('c', { query: [1, 0.5], params })).toEqual(plain);
@@ -195,13 +195,48 @@ describe('§7.1 universal query', () => {
     expect(await store.queryBatch('c', { searches: [] })).toEqual([]);
   });
 
-  // Deviation: lookup_from is refused with 400 "not supported yet".
-  deviation('§7.1 lookup_from: example ids are looked up in another collection', async ({ store }) => {
-    await collection(store, 'Dot', [[1, [1, 0]], [2, [0, 1]]]);
+  test('§7.1 lookup_from: example ids are looked up in another collection, and are not excluded from the results', async ({ store }) => {
+    await collection(store, 'Dot', [[1, [1, 0]], [2, [0, 1]], [100, [0.5, 0.5]]]);
     await store.createCollection('examples', { vectors: { size: 2, distance: 'Dot' } });
-    await store.upsert('examples', { points: [{ id: 100, vector: [0, 1] }] });
-    const { points } = await store.query('c', { query: 100, lookup_from: { collection: 'examples' } } as never);
-    expect(idsOf(points)).toEqual([2, 1]);
+    await store.upsert('examples', { points: [{ id: 100, vector: [0, 1] }, { id: 101, vector: [1, 0] }] });
+    // Point 100 of `examples` is [0, 1]; c's own point 100 is [0.5, 0.5] and may be returned.
+    expect(pairs((await store.query('c', { query: 100, lookup_from: { collection: 'examples' } })).points)).toEqual([[2, 1], [100, 0.5], [1, 0]]);
+    const reco = await store.query('c', { query: { recommend: { positive: [100], negative: [101] } }, lookup_from: { collection: 'examples' }, limit: 1 });
+    expect(idsOf(reco.points)).toEqual([2]);
+    const legacy = await store.recommend('c', { positive: [101], limit: 3, lookup_from: { collection: 'examples' } });
+    expect(idsOf(legacy)).toEqual([1, 100, 2]);
+  });
+
+  test('§7.1 lookup_from naming this collection excludes the examples as usual', async ({ store }) => {
+    await collection(store, 'Dot', [[1, [1, 0]], [2, [0, 1]], [3, [1, 0.5]]]);
+    expect(idsOf((await store.query('c', { query: 3, lookup_from: { collection: 'c' } })).points)).toEqual([1, 2]);
+  });
+
+  test('§7.1 lookup_from.vector picks the other collection\'s named vector; the default is the `using` name', async ({ store }) => {
+    await store.createCollection('c', { vectors: { img: { size: 2, distance: 'Dot' } } });
+    await store.upsert('c', { points: [{ id: 1, vector: { img: [1, 0] } }, { id: 2, vector: { img: [0, 1] } }] });
+    await store.createCollection('other', { vectors: { img: { size: 2, distance: 'Dot' }, photo: { size: 2, distance: 'Dot' } } });
+    await store.upsert('other', { points: [{ id: 9, vector: { img: [1, 0], photo: [0, 1] } }] });
+    const byUsing = await store.query('c', { query: 9, using: 'img', lookup_from: { collection: 'other' } });
+    expect(idsOf(byUsing.points)).toEqual([1, 2]);
+    const byPhoto = await store.query('c', { query: 9, using: 'img', lookup_from: { collection: 'other', vector: 'photo' } });
+    expect(idsOf(byPhoto.points)).toEqual([2, 1]);
+  });
+
+  test('§7.1 lookup_from errors: unknown collection 404, unknown point 404, vector of another size 400, unknown vector name 400', async ({ store }) => {
+    await collection(store, 'Dot', [[1, [1, 0]]]);
+    await store.createCollection('wide', { vectors: { size: 3, distance: 'Dot' } });
+    await store.upsert('wide', { points: [{ id: 5, vector: [1, 0, 0] }] });
+    const missing = await failure(store.query('c', { query: 1, lookup_from: { collection: 'nope' } }));
+    expect(missing).toMatchObject({ status: 404, message: 'Not found: Collection `nope` doesn\'t exist!' });
+    const noPoint = await failure(store.query('c', { query: 77, lookup_from: { collection: 'wide' } }));
+    expect(noPoint.status).toBe(404);
+    const wrongSize = await failure(store.query('c', { query: 5, lookup_from: { collection: 'wide' } }));
+    expect(wrongSize.status).toBe(400);
+    expect(wrongSize.message).toContain('expected dim: 2, got 3');
+    const badName = await failure(store.query('c', { query: 5, lookup_from: { collection: 'wide', vector: 'x' } }));
+    expect(badName.status).toBe(400);
+    expect(badName.message).toContain('Not existing vector name');
   });
 });
 
