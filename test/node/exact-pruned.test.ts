@@ -192,27 +192,49 @@ describe('ExactSearch keeps the codes in step with the space', () => {
     space.dispose();
   });
 
-  it('falls back to the f32 scan when the bounds prune too little, and retrains before the next search', () => {
+  it('data the bounds cannot prune: the f32 scan answers, and after 3 such searches the codes are dropped until the space doubles', () => {
     const dim = 16;
     const one = gaussianRows(1, dim, 71)[0];
     // 1,000 copies of one vector: every row ties, so every row is a candidate.
     const space = spaceOf(kernels, dim, 'Dot', new Float32Array(1000 * dim).map((_, i) => one[i % dim]));
     const exact = new ExactSearch(space, { minPoints: 100 });
     const q = gaussianRows(1, dim, 72)[0];
+    for (let i = 0; i < 3; i++) {
+      expect(exact.search(q, 10, undefined, bySlot)).toEqual(flat(space, q, 10));
+      expect(exact.lastStats).toMatchObject({ scan: 'f32', fellBack: true, trainings: 1 });
+      expect(exact.lastStats.candidates).toBeGreaterThanOrEqual(1000);
+    }
+    expect(exact.memoryBytes()).toBe(0);
     expect(exact.search(q, 10, undefined, bySlot)).toEqual(flat(space, q, 10));
-    expect(exact.lastStats).toMatchObject({ scan: 'f32', fellBack: true, trainings: 1 });
-    expect(exact.lastStats.candidates).toBeGreaterThanOrEqual(1000);
+    expect(exact.lastStats).toMatchObject({ scan: 'f32', fellBack: false });
+    // Twice the size, with data that prunes: the codes come back.
+    const rows = gaussian(1000, dim, 73);
+    for (let slot = 1000; slot < 2000; slot++) space.set(slot, rows.subarray((slot - 1000) * dim, (slot - 999) * dim));
     expect(exact.search(q, 10, undefined, bySlot)).toEqual(flat(space, q, 10));
     expect(exact.lastStats.trainings).toBe(2);
     exact.dispose();
     space.dispose();
   });
-});
 
-function gaussianRows(count: number, dim: number, seed: number): Float32Array[] {
-  const all = gaussian(count, dim, seed);
-  return Array.from({ length: count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
-}
+  it('data that drifted out of the trained ranges: one search falls back, the codes are retrained, and pruning works again', () => {
+    const dim = 16;
+    const space = spaceOf(kernels, dim, 'Euclid', gaussian(2000, dim, 74));
+    const exact = new ExactSearch(space, { minPoints: 100 });
+    const q = gaussianRows(1, dim, 75)[0];
+    expect(exact.search(q, 10, undefined, bySlot)).toEqual(flat(space, q, 10));
+    expect(exact.lastStats).toMatchObject({ scan: 'pruned-int8', trainings: 1 });
+    // Every row replaced by one 20× larger (same count, so no growth-triggered retrain): every code clips.
+    const big = gaussian(2000, dim, 76).map((x) => x * 20);
+    for (let slot = 0; slot < 2000; slot++) space.set(slot, big.subarray(slot * dim, (slot + 1) * dim));
+    const far = q.map((x) => x * 20);
+    expect(exact.search(far, 10, undefined, bySlot)).toEqual(flat(space, far, 10));
+    expect(exact.lastStats).toMatchObject({ scan: 'f32', fellBack: true, trainings: 1 });
+    expect(exact.search(far, 10, undefined, bySlot)).toEqual(flat(space, far, 10));
+    expect(exact.lastStats).toMatchObject({ scan: 'pruned-int8', trainings: 2 });
+    exact.dispose();
+    space.dispose();
+  });
+});
 
 describe('VectorIndex answers exact queries through ExactSearch', () => {
   it('params.exact on a space of 20k+ points uses the pruned scan and returns the flat hits', async () => {
@@ -230,3 +252,8 @@ describe('VectorIndex answers exact queries through ExactSearch', () => {
     space.dispose();
   });
 });
+
+function gaussianRows(count: number, dim: number, seed: number): Float32Array[] {
+  const all = gaussian(count, dim, seed);
+  return Array.from({ length: count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
+}

@@ -40,8 +40,15 @@ export class ExactSearch {
   private follower: ChangeFollower | null = null;
   /** Points in the space when the codes' ranges were last taken. */
   private trainedSize = 0;
-  /** The ranges no longer fit the data well (a scan pruned too little): take them again. */
+  /** The ranges no longer fit the data (a scan pruned too little and the residuals grew): take them again. */
   private retrainDue = false;
+  /** Mean residual ‖x − x̂‖ right after training, to tell drifted data from data that prunes badly anyway. */
+  private trainedResidual = 0;
+  /** Searches since training that the bounds answered, and that fell back to the f32 scan. */
+  private answered = 0;
+  private fellBack = 0;
+  /** The bounds do not prune this data: the f32 scan answers until the space reaches this size. */
+  private offUntilSize = 0;
   /** What the last search did. */
   lastStats: ExactSearchStats = { scan: 'f32', candidates: 0, fellBack: false, trainings: 0 };
   private trainings = 0;
@@ -57,7 +64,7 @@ export class ExactSearch {
       this.lastStats = { scan: 'f32', candidates, fellBack, trainings: this.trainings };
       return searchFlat(this.space, { vector, k, allowed, tieBreak });
     };
-    if (this.space.size < this.minPoints) {
+    if (this.space.size < this.minPoints || this.space.size < this.offUntilSize) {
       this.dispose(); // shrunk: give the codes' memory back
       return flat(false);
     }
@@ -66,9 +73,18 @@ export class ExactSearch {
     const maxCandidates = Math.max(4 * k, Math.min(4096, this.space.slotCapacity >>> 3));
     const result = prunedExactSearch(quantizer, { vector, k, allowed, tieBreak, maxCandidates });
     if (result.hits === null) {
-      this.retrainDue = true;
+      this.fellBack++;
+      if (this.meanResidual(quantizer) > 1.5 * this.trainedResidual) {
+        this.retrainDue = true; // the data moved out of the ranges: new ranges should prune again
+      } else if (this.answered === 0 && this.fellBack >= 3) {
+        // Fresh ranges, and still no pruning (e.g. many near-equal scores): stop paying for the
+        // int8 pass and the codes' memory until the space has doubled.
+        this.offUntilSize = 2 * this.space.size;
+        this.dispose();
+      }
       return flat(true, result.candidates);
     }
+    this.answered++;
     this.lastStats = { scan: 'pruned-int8', candidates: result.candidates, fellBack: false, trainings: this.trainings };
     return result.hits;
   }
@@ -91,8 +107,30 @@ export class ExactSearch {
     this.quantizer = ScalarQuantizer.train(this.space, { quantile: 1, residuals: true });
     this.trainedSize = size;
     this.retrainDue = false;
+    this.trainedResidual = this.meanResidual(this.quantizer);
+    this.answered = this.fellBack = 0;
     this.trainings++;
     return this.quantizer;
+  }
+
+  /** Mean ‖x − x̂‖ over the slots that hold a vector. */
+  private meanResidual(quantizer: ScalarQuantizer): number {
+    const kernels = this.space.kernels;
+    const rows = Math.min(quantizer.slotCapacity, this.space.slotCapacity);
+    const residual = kernels.f32(quantizer.residualPointer, rows);
+    const present = kernels.u32(this.space.presencePointer, rows / 32);
+    let sum = 0;
+    let count = 0;
+    for (let w = 0; w < present.length; w++) {
+      let bits = present[w];
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        sum += residual[w * 32 + bit];
+        count++;
+        bits &= bits - 1;
+      }
+    }
+    return count ? sum / count : 0;
   }
 
   /** Bytes of WASM memory the codes hold (0 while the f32 scan is used). */
