@@ -363,6 +363,14 @@ export class IvfIndex {
     return null;
   }
 
+  /**
+   * Whether a space of `size` points has grown past what the centroids were trained for (the
+   * 'grown' rule of {@link retrainReason}, on the space's count instead of the synced lists').
+   */
+  grownPast(size: number): boolean {
+    return size >= RETRAIN_GROWTH * Math.max(this.trainedSize, this.nlist);
+  }
+
   /** Sizes, balance and memory of the index. */
   stats(): IvfStats {
     const sizes = this.lists.listSizes();
