@@ -108,9 +108,15 @@ export class VectorIndex implements BuildTask {
     this.stepWork = options.stepWork ?? DEFAULT_STEP_WORK;
   }
 
-  /** Points in the IVF index that answers queries (Qdrant's `indexed_vectors_count`); 0 while search is flat. */
+  /**
+   * Points in the IVF index that answers queries (Qdrant's `indexed_vectors_count`); 0 while
+   * search is flat. Pending changes are synced first, as a search would.
+   */
   get indexedCount(): number {
-    return this.ivf?.size ?? 0;
+    if (!this.ivf) return 0;
+    this.absorbChanges();
+    this.syncPending((slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
+    return this.ivf.size;
   }
 
   /**
@@ -119,7 +125,12 @@ export class VectorIndex implements BuildTask {
    */
   get indexing(): boolean {
     this.noteChanges();
-    return this.builder !== null || this.incoming !== null || this.requested;
+    return this.builder !== null || this.incoming !== null || this.buildDue();
+  }
+
+  /** The IVF index that answers queries, if any (tests and benchmarks). */
+  get ivfIndex(): IvfIndex | null {
+    return this.ivf;
   }
 
   /** The build running in the background, if any (tests and benchmarks observe its steps). */
@@ -145,7 +156,8 @@ export class VectorIndex implements BuildTask {
    */
   noteChanges(): void {
     if (this.disposed || this.requested) return;
-    if (this.builder || this.incoming || this.buildDue()) {
+    this.absorbChanges();
+    if (this.builder || this.incoming || this.buildDue() || (this.ivf && this.pending.size > 0)) {
       this.requested = true;
       this.scheduler.request(this);
     }
@@ -175,7 +187,7 @@ export class VectorIndex implements BuildTask {
     }
     if (this.incoming) return this.syncIncoming();
     if (!this.builder) {
-      if (!this.buildDue()) return false;
+      if (!this.buildDue()) return this.syncServing();
       this.builder = new IvfBuilder(this.space, {
         nlist: this.ivfConfig.nlist ?? defaultNlist(this.space.size),
         quantization: this.scalarConfig ? { type: 'int8', quantile: this.scalarConfig.quantile } : undefined,
@@ -213,6 +225,24 @@ export class VectorIndex implements BuildTask {
     this.changedSinceSnapshot = true;
     this.buildsCompleted++;
     return this.buildDue(); // e.g. the space doubled during the build
+  }
+
+  /**
+   * Idle work: syncs slots written since the last search into the serving IVF, a budget's worth
+   * per step, so that a large write is not all paid by the next query.
+   */
+  private syncServing(): boolean {
+    const ivf = this.ivf;
+    if (!ivf || this.pending.size === 0) return false;
+    let allowance = Math.max(1, Math.floor(this.stepWork / (ivf.nlist * this.space.dim + this.space.dim * COPY_WEIGHT)));
+    for (const slot of this.pending) {
+      if (allowance-- === 0) break;
+      this.pending.delete(slot);
+      if (this.space.has(slot)) ivf.add(slot);
+      else ivf.remove(slot);
+      this.changedSinceSnapshot = true;
+    }
+    return this.pending.size > 0;
   }
 
   /** Takes the space's changed slots into the serving and the build sets. */
