@@ -32,7 +32,7 @@ export interface IvfConfig {
   full_scan_threshold: number;
   /** Number of lists; null = about √N when the index is built. */
   nlist: number | null;
-  /** Lists probed per query unless the query says otherwise; null = about nlist / 16. */
+  /** Lists probed per query unless the query says otherwise; null = max(8, nlist / 32) (see defaultNprobe). */
   nprobe: number | null;
 }
 

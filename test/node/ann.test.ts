@@ -53,14 +53,14 @@ describe('IVF through the engine (ivf_config, params.nprobe, params.exact)', () 
     await store.close();
   });
 
-  test('recall@10 at the default nprobe is at least 0.9 on a seeded clustered set (measured 1.0)', async () => {
+  test('recall@10 at the default nprobe is at least 0.98 on a seeded clustered set (measured 1.0)', async () => {
     const store = await filled({ ivf_config: { full_scan_threshold: 100 } });
     let total = 0;
     for (const query of queries) {
       const exact = ids(await store.query('c', { query, limit: 10, params: { exact: true } }));
       total += recall(ids(await store.query('c', { query, limit: 10 })), exact);
     }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.9);
+    expect(total / queries.length).toBeGreaterThanOrEqual(0.98);
     await store.close();
   });
 
