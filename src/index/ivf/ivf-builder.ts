@@ -21,7 +21,7 @@
  * by the caller (VectorIndex does, from the space's changed-slot set).
  */
 import type { VectorSpace } from '../vector-space';
-import { CoarseQuantizer, CoarseTrainer, DEFAULT_ITERATIONS } from './coarse-quantizer';
+import { COPY_WEIGHT, CoarseQuantizer, CoarseTrainer, DEFAULT_ITERATIONS } from './coarse-quantizer';
 import { InvertedLists } from './inverted-lists';
 import { presentSlots } from './random';
 import { Int8Codec, trainInt8Params } from '../quantization/int8-codec';
@@ -60,12 +60,7 @@ export type IvfBuildPhase = 'train' | 'codec' | 'assign' | 'layout' | 'done';
  * README's index section for the measurement.
  */
 export const DEFAULT_STEP_WORK = 2 ** 27;
-/**
- * Work units per element of a row copied or encoded into the lists (see the module comment).
- * Measured with bench/ivf-node.mjs on 100k × 384: a kernel multiply-add costs ≈ 0.09 ns, a row
- * added to a list ≈ 1.8 µs (≈ 4.7 ns per element: JavaScript per row, then memcpy).
- */
-export const COPY_WEIGHT = 48;
+export { COPY_WEIGHT } from './coarse-quantizer';
 /** Rows assigned per kernel call at most (and the unit of build progress). */
 export const ASSIGN_CHUNK = 4096;
 
