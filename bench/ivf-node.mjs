@@ -8,7 +8,12 @@
 //   node bench/ivf-node.mjs [--n 100000] [--dim 384] [--queries 200] [--clusters 100] [--noise 0.5]
 //                           [--nlist 316,632,1265] [--nprobe 1,2,4,8,16,32] [--iterations 10]
 //                           [--sample-per-centroid 64] [--oversampling 2,3,4] [--sq-nprobe 8,16] [--quantile 1]
-//                           [--distance Cosine] [--seed 42] [--browser] [--out <file>]
+//                           [--distance Cosine] [--seed 42] [--browser] [--out <file>] [--data <name>]
+//
+// --data <name> (Node only) runs on a prepared data set instead of the generated one:
+// bench/data/<name>/{meta.json, base.bin, queries.bin} as scripts/prepare-bench-data.mjs writes
+// them (fiori, fashion-mnist, synthetic); n, dim and distance come from meta.json, the first
+// --queries query vectors are used.
 //
 // Node 20 runs the plain-SIMD kernels (it rejects relaxed SIMD); Chromium runs relaxed SIMD.
 // The machine is shared: the report records the load average before and after the run.
@@ -53,18 +58,41 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     browser: { type: 'boolean', default: false },
     out: { type: 'string', default: '' },
+    data: { type: 'string', default: '' },
   },
 });
 
-const n = ints(values.n)[0];
+/** A prepared data set from bench/data (see the header), or undefined. */
+const data = values.data ? await readDataSet(values.data) : undefined;
+if (data && values.browser) throw new Error('--data runs in Node only');
+
+/**
+ * @param {string} name
+ * @returns {Promise<{ name: string, title: string, n: number, dim: number, distance: string, vectors: Float32Array, queries: Float32Array[] }>}
+ */
+async function readDataSet(name) {
+  const { readFile } = await import('node:fs/promises');
+  const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'bench', 'data', name);
+  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
+  /** @param {Buffer} bytes */
+  const toF32 = (bytes) =>
+    meta.dtype === 'u8' ? Float32Array.from(bytes) : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const vectors = toF32(await readFile(join(dir, 'base.bin')));
+  const all = toF32(await readFile(join(dir, 'queries.bin')));
+  const count = Math.min(meta.queries, Number(values.queries));
+  const queries = Array.from({ length: count }, (_, i) => all.slice(i * meta.dim, (i + 1) * meta.dim));
+  return { name, title: meta.title, n: meta.n, dim: meta.dim, distance: meta.distance, vectors, queries };
+}
+
+const n = data ? data.n : ints(values.n)[0];
 const params = {
   n,
-  dim: ints(values.dim)[0],
-  queries: ints(values.queries)[0],
+  dim: data ? data.dim : ints(values.dim)[0],
+  queries: data ? data.queries.length : ints(values.queries)[0],
   warmup: Number(values.warmup),
   clusters: ints(values.clusters)[0],
   noise: Number(values.noise),
-  distance: values.distance,
+  distance: data ? data.distance : values.distance,
   k: 10,
   // Default: the index's default nlist (round(√n)), then 2·√n and Faiss's lower suggestion 4·√n.
   nlists: values.nlist ? ints(values.nlist) : [1, 2, 4].map((f) => Math.round(f * Math.sqrt(n))),
@@ -102,7 +130,7 @@ async function runInNode() {
   });
   try {
     const { runIvfBench } = await server.ssrLoadModule('/bench/ivf.ts');
-    const result = await runIvfBench(params, (/** @type {string} */ line) => console.log(line));
+    const result = await runIvfBench(params, (/** @type {string} */ line) => console.log(line), data);
     return { result, where: `Node ${process.version}` };
   } finally {
     await server.close();
@@ -173,7 +201,9 @@ async function runInBrowser() {
     '',
     `- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores; ${where}; kernels \`${r.flavour}\`.`,
     `- Load average (1 / 5 / 15 min): before ${loadBefore}; after ${loadAfter}. Wall time ${wallS.toFixed(0)} s.`,
-    `- Data: seeded clustered set — ${p.clusters} unit gaussian centres, points = centre + gaussian noise of length ≈ ${p.noise}; queries drawn the same way (seed ${p.seed}). Generated in ${(r.dataMs / 1000).toFixed(1)} s.`,
+    data
+      ? `- Data: bench/data/${data.name} — ${data.title}; the first ${p.queries} of its query vectors.`
+      : `- Data: seeded clustered set — ${p.clusters} unit gaussian centres, points = centre + gaussian noise of length ≈ ${p.noise}; queries drawn the same way (seed ${p.seed}). Generated in ${(r.dataMs / 1000).toFixed(1)} s.`,
     `- Latency: one query at a time after ${p.warmup} warm-up queries; recall@${p.k} against the flat top-${p.k} of the same run.`,
     '',
     '## Build',
@@ -184,6 +214,14 @@ async function runInBrowser() {
     `| int8 (ScalarQuantizer: ranges + encode all) | ${f2(r.int8BuildMs / 1000)} | | | | ${r.int8MemoryMB.toFixed(1)} |`,
     `| IVF-SQ8 nlist ${r.builds[0]?.nlist} | ${f2(r.ivfInt8BuildMs / 1000)} | | | | |`,
     '',
+    ...(r.stepped
+      ? [
+          `Background build (nlist ${r.builds[0]?.nlist}, steps of ${r.stepped.workPerStep.toLocaleString('en-US')} work units): ${r.stepped.steps} steps, ` +
+            `${f2(r.stepped.totalMs / 1000)} s in all; per step max ${r.stepped.maxMs.toFixed(1)} ms, p95 ${r.stepped.p95Ms.toFixed(1)} ms, mean ${r.stepped.meanMs.toFixed(1)} ms ` +
+            `(max by phase: ${Object.entries(r.stepped.maxByPhase).map(([phase, ms]) => `${phase} ${Number(ms).toFixed(1)}`).join(', ')} ms).`,
+          '',
+        ]
+      : []),
     '## Search (ms)',
     '',
     '| configuration | rows scanned (mean) | recall@10 | p50 | p95 | mean |',

@@ -3,8 +3,11 @@
  * Vite's SSR loader) or in a page by bench/ivf.html. A benchmark, not a test: it reports, it does
  * not assert.
  *
- * On one seeded clustered data set it measures, in ONE kernels instance and process:
+ * On one seeded clustered data set (or a prepared one from bench/data, passed in by
+ * bench/ivf-node.mjs --data) it measures, in ONE kernels instance and process:
  * - IVF build time (train + assign + copy into lists) for each requested nlist;
+ * - the same build cut into background steps at the default work budget: steps and the time of
+ *   each (what a query may wait behind while the index builds in the background);
  * - exact (flat) search p50 and the ground truth (flat top-10 of every query);
  * - recall@10 and p50 of IVF search for each nprobe;
  * - recall@10 and p50 of int8 flat search (ScalarQuantizer) and IVF-SQ8, with rescoring.
@@ -12,6 +15,7 @@
 import { loadKernels } from '../src/wasm/kernels';
 import { searchFlat, type Hit } from '../src/index/flat';
 import { IvfIndex } from '../src/index/ivf/ivf-index';
+import { DEFAULT_STEP_WORK, IvfBuilder } from '../src/index/ivf/ivf-builder';
 import { ScalarQuantizer } from '../src/index/quantization/scalar-quantizer';
 import type { Distance } from '../src/engine/types';
 import { clusteredSet, queriesNear, recallOf, spaceOf } from '../test/support/ivf-fixtures';
@@ -41,6 +45,14 @@ export interface IvfBenchParams {
   seed: number;
 }
 
+/** A prepared data set (bench/data/<name>), instead of the generated clustered one. */
+export interface IvfBenchData {
+  name: string;
+  /** n × dim, row-major. */
+  vectors: Float32Array;
+  queries: Float32Array[];
+}
+
 /** p50 and friends of one measured configuration. */
 export interface Row {
   name: string;
@@ -66,6 +78,8 @@ export interface IvfBenchResult {
   int8BuildMs: number;
   ivfInt8BuildMs: number;
   int8MemoryMB: number;
+  /** The first nlist's build run as background steps of DEFAULT_STEP_WORK work units. */
+  stepped: { workPerStep: number; steps: number; totalMs: number; maxMs: number; p95Ms: number; meanMs: number; maxByPhase: Record<string, number> } | null;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -102,18 +116,26 @@ function row(name: string, times: number[], hits: Hit[][], truth: Hit[][], scann
 }
 
 /** Runs the benchmark; `log` receives progress lines. */
-export async function runIvfBench(params: IvfBenchParams, log: (line: string) => void): Promise<IvfBenchResult> {
+export async function runIvfBench(params: IvfBenchParams, log: (line: string) => void, data?: IvfBenchData): Promise<IvfBenchResult> {
   const { n, dim, k } = params;
   let t = performance.now();
   const kernels = await loadKernels();
   const loadMs = performance.now() - t;
   log(`kernels: ${kernels.flavour}`);
   t = performance.now();
-  const set = clusteredSet(n, dim, params.clusters, params.seed, params.noise);
-  const queries = queriesNear(set, params.queries, params.seed + 1, params.noise);
-  const space = spaceOf(kernels, dim, params.distance, set.vectors);
+  let vectors: Float32Array;
+  let queries: Float32Array[];
+  if (data) {
+    vectors = data.vectors;
+    queries = data.queries;
+  } else {
+    const set = clusteredSet(n, dim, params.clusters, params.seed, params.noise);
+    vectors = set.vectors;
+    queries = queriesNear(set, params.queries, params.seed + 1, params.noise);
+  }
+  const space = spaceOf(kernels, dim, params.distance, vectors);
   const dataMs = performance.now() - t;
-  log(`data: ${n} × ${dim} ${params.distance}, ${params.clusters} clusters, noise ${params.noise}: ${dataMs.toFixed(0)} ms`);
+  log(`data: ${data ? data.name : `${params.clusters} clusters, noise ${params.noise}`}, ${n} × ${dim} ${params.distance}: ${dataMs.toFixed(0)} ms`);
   const tieBreak = (a: number, b: number): number => a - b;
 
   // Exact search: ground truth and the flat p50 (same process, same kernels).
@@ -157,6 +179,38 @@ export async function runIvfBench(params: IvfBenchParams, log: (line: string) =>
     }
     if (main === null) main = index;
     else index.dispose();
+  }
+
+  // The first nlist's build again, as the background build runs it: steps of the default budget.
+  let stepped: IvfBenchResult['stepped'] = null;
+  if (params.nlists.length > 0) {
+    const nlist = params.nlists[0];
+    const sample = params.samplePerCentroid ? params.samplePerCentroid * nlist : undefined;
+    const builder = new IvfBuilder(space, { nlist, seed: params.seed, sample, iterations: params.iterations });
+    const times: number[] = [];
+    const maxByPhase: Record<string, number> = {};
+    while (!builder.done) {
+      const phase = builder.phase;
+      const start = performance.now();
+      builder.step(DEFAULT_STEP_WORK);
+      const ms = performance.now() - start;
+      times.push(ms);
+      maxByPhase[phase] = Math.max(maxByPhase[phase] ?? 0, ms);
+    }
+    IvfIndex.fromParts(builder.take()).dispose();
+    builder.dispose();
+    const sorted = [...times].sort((a, b) => a - b);
+    const totalMs = times.reduce((a, b) => a + b, 0);
+    stepped = {
+      workPerStep: DEFAULT_STEP_WORK,
+      steps: times.length,
+      totalMs,
+      maxMs: sorted[sorted.length - 1],
+      p95Ms: percentile(sorted, 0.95),
+      meanMs: totalMs / times.length,
+      maxByPhase,
+    };
+    log(`stepped build nlist ${nlist}: ${times.length} steps, max ${stepped.maxMs.toFixed(1)} ms, p95 ${stepped.p95Ms.toFixed(1)} ms, total ${totalMs.toFixed(0)} ms`);
   }
 
   // int8, flat (codes in slot order).
@@ -204,5 +258,5 @@ export async function runIvfBench(params: IvfBenchParams, log: (line: string) =>
     main.dispose();
   }
   space.dispose();
-  return { params, flavour: kernels.flavour, dataMs, loadMs, builds, flat, ivf, int8, ivfInt8, int8BuildMs, ivfInt8BuildMs, int8MemoryMB };
+  return { params, flavour: kernels.flavour, dataMs, loadMs, builds, flat, ivf, int8, ivfInt8, int8BuildMs, ivfInt8BuildMs, int8MemoryMB, stepped };
 }

@@ -63,7 +63,7 @@ function indexSummary(info: CollectionInfo): string {
       ? `IVF: ${format(info.indexed_vectors_count)} vectors in inverted lists`
       : 'flat: exact SIMD scan of every vector';
   const settings = ivf
-    ? ` · ivf_config: IVF from ${format(ivf.full_scan_threshold)} points, nlist ${ivf.nlist ?? 'auto (≈√N)'}, nprobe ${ivf.nprobe ?? 'auto (≈nlist/16)'}`
+    ? ` · ivf_config: IVF from ${format(ivf.full_scan_threshold)} points, nlist ${ivf.nlist ?? 'auto (≈√N)'}, nprobe ${ivf.nprobe ?? 'auto (max(8, nlist/32))'}`
     : '';
   const quantization = info.config.quantization_config ? ` · quantization ${JSON.stringify(info.config.quantization_config)}` : '';
   return `${kind}${settings}${quantization}`;

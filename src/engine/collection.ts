@@ -188,6 +188,12 @@ export class Collection {
         break;
     }
     this.lastOpId = Math.max(this.lastOpId, opId);
+    this.noteVectorChanges();
+  }
+
+  /** Lets the vector indexes queue a background IVF build (or retrain) that became due. */
+  private noteVectorChanges(): void {
+    for (const index of this.vectorIndexes.values()) index.noteChanges();
   }
 
   /** Changes an existing point (skipped if it is gone) and stamps its version. */
@@ -365,6 +371,7 @@ export class Collection {
     for (const index of this.indexes.values()) for (const slot of this.liveSlots()) index.set(slot, this.payloadAt(slot));
     this.freeSlots.length = 0;
     for (let slot = this.keys.length - 1; slot >= 0; slot--) if (this.keys[slot] === null) this.freeSlots.push(slot);
+    this.noteVectorChanges(); // loaded without (or before) an index snapshot: a build may be due
   }
 
   /** Frees the WASM memory of every vector space. */

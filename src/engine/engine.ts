@@ -104,8 +104,22 @@ export class Engine {
       Object.defineProperty(schema, field, { value: entry, enumerable: true, writable: true, configurable: true });
     }
     let indexed = 0;
-    for (const index of collection.vectorIndexes.values()) indexed += index.indexedCount;
-    return describeCollection(collection.config, collection.pointsCount, schema, indexed);
+    let indexing = false;
+    let failure: string | null = null;
+    for (const index of collection.vectorIndexes.values()) {
+      indexed += index.indexedCount;
+      indexing ||= index.indexing;
+      failure ??= index.buildFailure;
+    }
+    const info = describeCollection(collection.config, collection.pointsCount, schema, indexed);
+    // Qdrant's CollectionStatus (API.md §4.2; openapi.json components.schemas.CollectionStatus):
+    // "yellow" while an optimization (here: an IVF build or retrain) runs, "red" when one failed,
+    // with optimizer_status {error} (OptimizersStatus). indexed_vectors_count counts the vectors
+    // of the IVF index that answers queries (0 while search is flat, as Qdrant below its
+    // indexing_threshold).
+    if (failure !== null) Object.assign(info, { status: 'red', optimizer_status: { error: `IVF index build failed: ${failure}` } });
+    else if (indexing) info.status = 'yellow';
+    return info;
   }
 
   /** `GET /collections` */

@@ -1,14 +1,29 @@
 /**
  * The search index of one vector space, as the engine sees it: exact (flat) search below a
- * size threshold, an IVF index above it (built on the first query that needs it, rebuilt when
- * it says it needs retraining), optional int8 scalar quantization, and per-query knobs (`exact`,
- * `nprobe`, `quantization`) that choose how a search runs without rebuilding anything. Changes
- * to the space are picked up lazily: the space records which slots changed, and the index
- * syncs them before it answers.
+ * size threshold, an IVF index above it, optional int8 scalar quantization, and per-query knobs
+ * (`exact`, `nprobe`, `quantization`) that choose how a search runs without rebuilding anything.
+ *
+ * The IVF index is built — and rebuilt when it says it needs retraining — in the background, in
+ * bounded steps run by a {@link BuildScheduler} (see `ivf/ivf-builder.ts`), so queries and writes
+ * are served between steps. A build becomes due when the space reaches `full_scan_threshold`
+ * points, when the index has grown past twice the points it was trained on or its lists became
+ * unbalanced, and when a store opens without a usable snapshot; the collection tells the index
+ * after every write and load ({@link VectorIndex.noteChanges}), and every query checks as well.
+ * Until the new index is ready, the current structure answers: the old IVF (kept in step with
+ * the space) during a retrain, exact flat search (or flat int8) while there is no IVF yet.
+ *
+ * Changes to the space are picked up lazily: the space records which slots changed; the index
+ * takes them and keeps two sets — slots the serving structure must re-sync (before the next
+ * search or snapshot), and slots changed since the running build started. When the build is
+ * finished, those slots are synced into the new index (also in bounded steps) and, in the step
+ * that finds none left, the new index replaces the old one. JavaScript runs one step at a time,
+ * so no write can slip in between that last sync and the swap.
  */
 import type { Hit } from './flat';
 import { ExactSearch } from './exact/exact-search';
 import { IvfIndex, defaultNlist, defaultNprobe, type IvfSnapshot } from './ivf/ivf-index';
+import { COPY_WEIGHT, DEFAULT_STEP_WORK, IvfBuilder } from './ivf/ivf-builder';
+import { sharedScheduler, type BuildScheduler, type BuildTask } from './ivf/build-scheduler';
 import { ScalarQuantizer, type ScalarQuantizerSnapshot } from './quantization/scalar-quantizer';
 import type { VectorSpace } from './vector-space';
 
@@ -18,7 +33,7 @@ export interface IvfConfig {
   full_scan_threshold: number;
   /** Number of lists; null = about √N when the index is built. */
   nlist: number | null;
-  /** Lists probed per query unless the query says otherwise; null = about nlist / 16. */
+  /** Lists probed per query unless the query says otherwise; null = max(8, nlist / 32) (see defaultNprobe). */
   nprobe: number | null;
 }
 
@@ -45,34 +60,86 @@ export interface VectorIndexSnapshot {
   scalar: ScalarQuantizerSnapshot | null;
 }
 
+/** Options of a {@link VectorIndex} (tests and benchmarks; the engine uses the defaults). */
+export interface VectorIndexOptions {
+  /** Runs the background build steps (default: the realm's yielding scheduler). */
+  scheduler?: BuildScheduler;
+  /** Work units per build step (default {@link DEFAULT_STEP_WORK}). */
+  stepWork?: number;
+}
+
 /** Which structure answered a search. */
 export type SearchPlanKind = 'flat' | 'ivf' | 'ivf-int8' | 'flat-int8';
 
 /** The index of one vector space. */
-export class VectorIndex {
+export class VectorIndex implements BuildTask {
   readonly space: VectorSpace;
   private readonly ivfConfig: IvfConfig;
   private readonly scalarConfig: ScalarQuantizationConfig | undefined;
+  private readonly scheduler: BuildScheduler;
+  private readonly stepWork: number;
+  /** The IVF index that answers queries (null: search is flat). */
   private ivf: IvfIndex | null = null;
   private scalar: ScalarQuantizer | null = null;
   /** Exact (flat) search: the f32 scan, or int8 codes that prune before it for large spaces. */
   readonly exact: ExactSearch;
+  /** The build in progress, then the built index being brought up to date before it serves. */
+  private builder: IvfBuilder | null = null;
+  private incoming: IvfIndex | null = null;
+  /** Slots changed since the serving structure (ivf or scalar) was last synced. */
+  private readonly pending = new Set<number>();
+  /** Slots changed since the running build started (synced into the new index before it serves). */
+  private readonly buildPending = new Set<number>();
+  /** Whether the scheduler holds this index. */
+  private requested = false;
+  private disposed = false;
   /** Set when the structures changed since the last snapshot. */
   private changedSinceSnapshot = false;
+  /** Why the last background build failed (it is not retried until the index is restored); null when none did. */
+  buildFailure: string | null = null;
+  /** Background builds completed (each one replaced the serving index). */
+  buildsCompleted = 0;
   /** The plan of the last search (for tests, benchmarks and getCollection). */
   lastPlan: SearchPlanKind = 'flat';
 
   /** Creates the index of a space with the collection's settings. */
-  constructor(space: VectorSpace, ivfConfig: IvfConfig, scalarConfig?: ScalarQuantizationConfig) {
+  constructor(space: VectorSpace, ivfConfig: IvfConfig, scalarConfig?: ScalarQuantizationConfig, options: VectorIndexOptions = {}) {
     this.space = space;
     this.ivfConfig = ivfConfig;
     this.scalarConfig = scalarConfig;
     this.exact = new ExactSearch(space);
+    this.scheduler = options.scheduler ?? sharedScheduler();
+    this.stepWork = options.stepWork ?? DEFAULT_STEP_WORK;
   }
 
-  /** Points in the IVF index (Qdrant's `indexed_vectors_count`); 0 while search is flat. */
+  /**
+   * Points in the IVF index that answers queries (Qdrant's `indexed_vectors_count`); 0 while
+   * search is flat. Pending changes are synced first, as a search would.
+   */
   get indexedCount(): number {
-    return this.ivf?.size ?? 0;
+    if (!this.ivf) return 0;
+    this.absorbChanges();
+    this.syncPending((slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
+    return this.ivf.size;
+  }
+
+  /**
+   * Whether an IVF build or retrain is running or due (a due one is queued by asking): what
+   * makes getCollection report `status: "yellow"`.
+   */
+  get indexing(): boolean {
+    this.noteChanges();
+    return this.builder !== null || this.incoming !== null || this.buildDue();
+  }
+
+  /** The IVF index that answers queries, if any (tests and benchmarks). */
+  get ivfIndex(): IvfIndex | null {
+    return this.ivf;
+  }
+
+  /** The build running in the background, if any (tests and benchmarks observe its steps). */
+  get activeBuild(): IvfBuilder | null {
+    return this.builder;
   }
 
   /** Whether the space is big enough for the IVF index. */
@@ -80,45 +147,176 @@ export class VectorIndex {
     return this.space.size >= this.ivfConfig.full_scan_threshold;
   }
 
-  /** Brings the structures up to date with the space (build, sync changed slots, or rebuild). */
-  prepare(): void {
+  /** Whether a (re)build should start: no IVF above the threshold, or the IVF needs retraining. */
+  private buildDue(): boolean {
+    if (this.disposed || this.buildFailure !== null || !this.wantsIvf) return false;
+    return !this.ivf || this.ivf.needsRetrain() || this.ivf.grownPast(this.space.size);
+  }
+
+  /**
+   * Tells the index that the space changed (writes, a load): queues a background build when one
+   * became due, or a step that drops a build no longer wanted. Cheap; the collection calls it
+   * after every operation.
+   */
+  noteChanges(): void {
+    if (this.disposed || this.requested) return;
+    this.absorbChanges();
+    if (this.builder || this.incoming || this.buildDue() || (this.ivf && this.pending.size > 0)) {
+      this.requested = true;
+      this.scheduler.request(this);
+    }
+  }
+
+  /** One bounded step of background work (called by the scheduler); returns whether more are wanted. */
+  runBuildStep(): boolean {
+    if (this.disposed) return (this.requested = false);
+    let more = false;
+    try {
+      more = this.buildStep();
+    } catch (error) {
+      this.buildFailure = error instanceof Error ? error.message : String(error);
+      this.cancelBuild();
+      console.warn('veclite: building the IVF index failed; search stays on the current structure:', error);
+    }
+    if (!more) this.requested = false;
+    return more;
+  }
+
+  private buildStep(): boolean {
+    this.absorbChanges();
+    if (!this.wantsIvf) {
+      // Shrunk below the threshold meanwhile: the next query drops the IVF; stop building one.
+      this.cancelBuild();
+      return false;
+    }
+    if (this.incoming) return this.syncIncoming();
+    if (!this.builder) {
+      if (!this.buildDue()) return this.syncServing();
+      this.builder = new IvfBuilder(this.space, {
+        nlist: this.ivfConfig.nlist ?? defaultNlist(this.space.size),
+        quantization: this.scalarConfig ? { type: 'int8', quantile: this.scalarConfig.quantile } : undefined,
+      });
+      this.buildPending.clear();
+    }
+    if (this.builder.step(this.stepWork)) {
+      this.incoming = IvfIndex.fromParts(this.builder.take());
+      this.builder.dispose();
+      this.builder = null;
+    }
+    return true;
+  }
+
+  /**
+   * Syncs slots changed during the build into the new index, a budget's worth per step; in the
+   * step that leaves none, the new index replaces the old one.
+   */
+  private syncIncoming(): boolean {
+    const next = this.incoming!;
+    const perSlot = next.nlist * this.space.dim + this.space.dim * COPY_WEIGHT;
+    let allowance = Math.max(1, Math.floor(this.stepWork / perSlot));
+    for (const slot of this.buildPending) {
+      if (allowance-- === 0) break;
+      this.buildPending.delete(slot);
+      if (this.space.has(slot)) next.add(slot);
+      else next.remove(slot);
+    }
+    if (this.buildPending.size > 0) return true;
+    this.ivf?.dispose();
+    this.ivf = next;
+    this.incoming = null;
+    this.pending.clear(); // the new index has every change
+    this.dropScalar(); // IVF-SQ8 keeps its own codes; flat int8 only served until now
+    this.changedSinceSnapshot = true;
+    this.buildsCompleted++;
+    return this.buildDue(); // e.g. the space doubled during the build
+  }
+
+  /**
+   * Idle work: syncs slots written since the last search into the serving IVF, a budget's worth
+   * per step, so that a large write is not all paid by the next query.
+   */
+  private syncServing(): boolean {
+    const ivf = this.ivf;
+    if (!ivf || this.pending.size === 0) return false;
+    let allowance = Math.max(1, Math.floor(this.stepWork / (ivf.nlist * this.space.dim + this.space.dim * COPY_WEIGHT)));
+    for (const slot of this.pending) {
+      if (allowance-- === 0) break;
+      this.pending.delete(slot);
+      if (this.space.has(slot)) ivf.add(slot);
+      else ivf.remove(slot);
+      this.changedSinceSnapshot = true;
+    }
+    return this.pending.size > 0;
+  }
+
+  /** Takes the space's changed slots into the serving and the build sets. */
+  private absorbChanges(): void {
     const changed = this.space.takeChangedSlots();
+    if (changed.size === 0) return;
+    const serving = this.ivf !== null || this.scalar !== null;
+    const building = this.builder !== null || this.incoming !== null;
+    for (const slot of changed) {
+      if (serving) this.pending.add(slot);
+      if (building) this.buildPending.add(slot);
+    }
+  }
+
+  /** Drops a build in progress (its memory is freed; nothing of it was serving). */
+  private cancelBuild(): void {
+    this.builder?.dispose();
+    this.builder = null;
+    this.incoming?.dispose();
+    this.incoming = null;
+    this.buildPending.clear();
+  }
+
+  /**
+   * Brings the serving structure up to date with the space before a search: syncs changed slots
+   * into the IVF (or flat int8), queues a background build when one is due, drops the IVF when
+   * the space shrank below the threshold. Never builds or retrains an IVF itself.
+   */
+  prepare(): void {
+    this.absorbChanges();
     if (this.wantsIvf) {
-      if (this.scalar && !this.ivf) this.dropScalar(); // IVF-SQ8 keeps its own codes
-      if (!this.ivf || this.ivf.needsRetrain()) {
-        this.ivf?.dispose();
-        this.ivf = IvfIndex.build(this.space, {
-          nlist: this.ivfConfig.nlist ?? defaultNlist(this.space.size),
-          quantization: this.scalarConfig ? { type: 'int8', quantile: this.scalarConfig.quantile } : undefined,
-        });
-        this.changedSinceSnapshot = true;
-        return;
+      this.noteChanges();
+      if (this.ivf) {
+        if (this.scalar) this.dropScalar(); // a restored IVF-SQ8 next to stale flat codes
+        this.syncPending((slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
+      } else if (this.scalar) {
+        // Flat int8 keeps answering until the IVF is ready.
+        this.syncPending((slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
+      } else {
+        this.pending.clear();
       }
-      this.sync(changed, (slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
       return;
     }
-    if (this.ivf) {
+    if (this.ivf || this.builder || this.incoming) {
       // Shrunk below the threshold: exact search again.
-      this.ivf.dispose();
+      this.cancelBuild();
+      this.ivf?.dispose();
       this.ivf = null;
       this.changedSinceSnapshot = true;
     }
     if (this.scalarConfig && this.space.size > 0) {
       if (!this.scalar) {
         this.scalar = ScalarQuantizer.train(this.space, { quantile: this.scalarConfig.quantile });
+        this.pending.clear();
         this.changedSinceSnapshot = true;
         return;
       }
-      this.sync(changed, (slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
+      this.syncPending((slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
+      return;
     }
+    this.pending.clear();
   }
 
-  private sync(changed: Iterable<number>, add: (slot: number) => void, remove: (slot: number) => void): void {
-    for (const slot of changed) {
+  private syncPending(add: (slot: number) => void, remove: (slot: number) => void): void {
+    for (const slot of this.pending) {
       if (this.space.has(slot)) add(slot);
       else remove(slot);
       this.changedSinceSnapshot = true;
     }
+    this.pending.clear();
   }
 
   private dropScalar(): void {
@@ -150,7 +348,11 @@ export class VectorIndex {
     return this.exact.search(query, k, allowed, tieBreak);
   }
 
-  /** The persisted form, or null when nothing changed since the last one (or nothing is built). */
+  /**
+   * The persisted form, or null when nothing changed since the last one. Only a completed index
+   * is saved: during a retrain that is the old index (kept in step with the space); a build in
+   * progress is not persisted — it is dropped at close and starts again after the next open.
+   */
   snapshotIfChanged(): VectorIndexSnapshot | null {
     if (!this.changedSinceSnapshot) return null;
     this.prepareForSnapshot();
@@ -160,24 +362,39 @@ export class VectorIndex {
 
   /** Syncs pending changes without building anything new (a compaction must not train). */
   private prepareForSnapshot(): void {
-    const changed = this.space.takeChangedSlots();
-    if (this.ivf) this.sync(changed, (slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
-    else if (this.scalar) this.sync(changed, (slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
-    else this.space.markChanged(changed); // nothing built yet: keep them for the first build
+    this.absorbChanges();
+    if (this.ivf) this.syncPending((slot) => this.ivf!.add(slot), (slot) => void this.ivf!.remove(slot));
+    else if (this.scalar) this.syncPending((slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
+    else this.pending.clear(); // nothing built yet: a build reads the space itself
   }
 
-  /** Restores a persisted index without training; slots changed since are synced on the next search. */
+  /**
+   * Restores a persisted index without training (slots changed since are synced on the next
+   * search), drops any build in progress, and queues one when it is still due.
+   */
   restore(snapshot: VectorIndexSnapshot): void {
-    this.dispose();
+    this.release();
+    this.buildFailure = null;
     if (snapshot.ivf) this.ivf = IvfIndex.fromSnapshot(this.space, snapshot.ivf);
     if (snapshot.scalar) this.scalar = ScalarQuantizer.fromSnapshot(this.space, snapshot.scalar);
+    this.noteChanges();
   }
 
-  /** Frees the structures' WASM memory. */
-  dispose(): void {
-    this.exact.dispose();
+  /** Frees the structures' WASM memory (the index stays usable: the next search rebuilds what it needs). */
+  private release(): void {
+    this.cancelBuild();
     this.ivf?.dispose();
     this.ivf = null;
     this.dropScalar();
+    this.pending.clear();
+  }
+
+  /** Frees the structures' WASM memory and leaves the scheduler; the index must not be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.scheduler.cancel(this);
+    this.requested = false;
+    this.release();
+    this.exact.dispose();
   }
 }

@@ -2,11 +2,13 @@
  * Approximate search through the engine and the public client: the `ivf_config` section of a
  * collection (flat below full_scan_threshold, IVF above), per-query `params` (`exact`, `nprobe`,
  * `quantization`), int8 scalar quantization (Qdrant's `quantization_config.scalar`), and the
- * index persisted with the store so that reopening does not retrain.
+ * index persisted with the store so that reopening does not retrain. The index is built in the
+ * background: `filled` waits for status "green" (ivf-background.test.ts tests the build itself).
  */
 import { describe, expect, test } from 'vitest';
 import { trainingRunCount } from '../../src/index/ivf/coarse-quantizer';
 import { clusteredSet, queriesNear } from '../support/ivf-fixtures';
+import { untilGreen } from '../support/indexing';
 import { failure, freshName, open } from './store';
 
 const DIM = 32;
@@ -21,6 +23,7 @@ async function filled(config: Record<string, unknown>, name = freshName(), dista
   for (let from = 0; from < N; from += 1000) {
     await store.upsert('c', { batch: { ids: Array.from({ length: 1000 }, (_, i) => from + i), vectors: rows(from, from + 1000), payloads: Array.from({ length: 1000 }, (_, i) => ({ rare: (from + i) % 100 === 0 })) } });
   }
+  await untilGreen(store, 'c');
   return store;
 }
 
@@ -28,7 +31,7 @@ const ids = (r: { points: { id: unknown }[] }) => r.points.map((p) => p.id);
 const recall = (got: unknown[], exact: unknown[]) => got.filter((id) => exact.includes(id)).length / exact.length;
 
 describe('IVF through the engine (ivf_config, params.nprobe, params.exact)', () => {
-  test('below full_scan_threshold search stays flat; above it the IVF index is built on the first query', async () => {
+  test('below full_scan_threshold search stays flat; above it the IVF index is built (in the background)', async () => {
     const store = await filled({ ivf_config: { full_scan_threshold: 5000 } });
     await store.query('c', { query: queries[0] });
     expect((await store.getCollection('c')).indexed_vectors_count).toBe(0);
@@ -50,14 +53,14 @@ describe('IVF through the engine (ivf_config, params.nprobe, params.exact)', () 
     await store.close();
   });
 
-  test('recall@10 at the default nprobe is at least 0.9 on a seeded clustered set (measured 1.0)', async () => {
+  test('recall@10 at the default nprobe is at least 0.98 on a seeded clustered set (measured 1.0)', async () => {
     const store = await filled({ ivf_config: { full_scan_threshold: 100 } });
     let total = 0;
     for (const query of queries) {
       const exact = ids(await store.query('c', { query, limit: 10, params: { exact: true } }));
       total += recall(ids(await store.query('c', { query, limit: 10 })), exact);
     }
-    expect(total / queries.length).toBeGreaterThanOrEqual(0.9);
+    expect(total / queries.length).toBeGreaterThanOrEqual(0.98);
     await store.close();
   });
 

@@ -57,10 +57,12 @@ describe('IvfIndex on a seeded clustered set (20k × 64, 100 clusters, Cosine)',
 
   it('recall@10 at the default nprobe is above the stated bound', () => {
     const nprobe = defaultNprobe(index.nlist);
-    expect(nprobe).toBe(9);
+    expect(nprobe).toBe(8); // max(8, ceil(141 / 32))
+    expect([1, 26, 256, 257, 316, 1000].map(defaultNprobe)).toEqual([1, 8, 8, 9, 10, 32]);
     const recall = meanRecall(nprobe);
-    // Measured 1.0 (training seed 7, 200 queries; nprobe 1: 0.92, nprobe 2: 0.99); bound a bit below.
-    expect(recall).toBeGreaterThanOrEqual(0.99);
+    // Measured 1.0 (training seed 7, 200 queries; nprobe 1: 0.92, nprobe 2: 0.99); the product
+    // bound is 0.98 (README, defaultNprobe).
+    expect(recall).toBeGreaterThanOrEqual(0.98);
   });
 
   it('recall grows with nprobe and reaches 1 when every list is probed', () => {

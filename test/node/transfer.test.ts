@@ -14,6 +14,7 @@ import { crc32 } from '../../src/transfer/bytes';
 import { frameOf, FRAME_BYTES } from '../../src/transfer/format';
 import { parseJsonLine, reviverHasSource, scanTopLevelId } from '../../src/transfer/json-line';
 import { failure, freshName, open } from './store';
+import { untilGreen } from '../support/indexing';
 
 const BIG = 18446744073709551615n; // u64 max
 const BIG2 = 9007199254740993n; // 2^53 + 1: the nearest double is 2^53
@@ -46,6 +47,9 @@ async function expectSame(a: VecliteClient, aName: string, b: VecliteClient, bNa
   const [left, right] = [await everything(a, aName), await everything(b, bName)];
   expect(right).toEqual(left);
   expect(bits(right)).toEqual(bits(left));
+  // A collection at ivf_config.full_scan_threshold builds its IVF index in the background:
+  // compare the settled descriptions (status green, indexed_vectors_count final).
+  await Promise.all([untilGreen(a, aName), untilGreen(b, bName)]);
   expect(await b.getCollection(bName)).toEqual(await a.getCollection(aName));
 }
 

@@ -83,6 +83,13 @@ export interface TrainReport {
   reseeded: number;
 }
 
+/**
+ * Work units per element of a row copied or encoded into the lists (the work-unit measure of `ivf-builder.ts`).
+ * Measured with bench/ivf-node.mjs on 100k × 384: a kernel multiply-add costs ≈ 0.09 ns, a row
+ * added to a list ≈ 1.8 µs (≈ 4.7 ns per element: JavaScript per row, then memcpy).
+ */
+export const COPY_WEIGHT = 48;
+
 /** Default maximum of Lloyd iterations. */
 export const DEFAULT_ITERATIONS = 10;
 /**
@@ -155,66 +162,25 @@ export class CoarseQuantizer {
    * Trains `nlist` centroids: a seeded sample of the vectors, k-means++ seeding on a subset of
    * it, then Lloyd iterations (assignment and update in WASM) until at most 0.1 % of the sample
    * changes cluster in an iteration, or `iterations` ran. Empty clusters are re-seeded with the sample vectors farthest from their
-   * centroids. Deterministic for a given seed and data.
+   * centroids. Deterministic for a given seed and data. Runs a {@link CoarseTrainer} to the end
+   * in one call; the background build drives the same trainer step by step.
    * @throws RangeError when nlist is not an integer in [1, vectors available]
    */
   static train(source: VectorSpace | TrainingSet, options: CoarseTrainOptions): CoarseQuantizer {
-    const { kernels, dim, distance } = source;
-    const isSpace = !('vectors' in source);
-    const available = isSpace ? source.size : Math.floor(source.vectors.length / dim);
-    const nlist = options.nlist;
-    if (!Number.isInteger(nlist) || nlist < 1 || nlist > available) {
-      throw new RangeError(`CoarseQuantizer.train: nlist must be an integer in [1, ${available}], got ${nlist}`);
-    }
-    trainingRuns++;
-    const random = seededRandom(options.seed ?? 1);
-    const iterations = Math.max(0, Math.floor(options.iterations ?? DEFAULT_ITERATIONS));
-    const sampleSize = Math.max(nlist, Math.min(available, Math.floor(options.sample ?? defaultSampleSize(nlist))));
-    const metrics = coarseMetricsOf(distance);
-    const heap = kernels.heap;
-    const rowBytes = dim * 4;
-
-    // 1. The sample, copied into one contiguous block.
-    const samplePtr = heap.alloc(sampleSize * rowBytes);
-    if (isSpace) {
-      const rows = sampleOf(presentSlots(source), sampleSize, random);
-      const bytes = new Uint8Array(kernels.memory.buffer);
-      const base = source.basePointer;
-      for (let i = 0; i < rows.length; i++) {
-        const from = base + rows[i] * rowBytes;
-        bytes.copyWithin(samplePtr + i * rowBytes, from, from + rowBytes);
-      }
-    } else {
-      const all = new Int32Array(available);
-      for (let i = 0; i < available; i++) all[i] = i;
-      const rows = sampleOf(all, sampleSize, random);
-      const view = kernels.f32(samplePtr, sampleSize * dim);
-      for (let i = 0; i < rows.length; i++) view.set(source.vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
-      if (distance === 'Cosine') for (let i = 0; i < sampleSize; i++) kernels.normalize(samplePtr + i * rowBytes, dim);
-    }
-
-    const centroidsPtr = heap.alloc(nlist * rowBytes);
-    const total = 1 + iterations;
-    const report: TrainReport = { sampleSize, seedingSize: 0, iterations: 0, converged: false, reseeded: 0 };
+    const trainer = new CoarseTrainer(source, options);
     try {
-      // 2. k-means++ seeding on a subset of the sample.
-      report.seedingSize = seedPlusPlus(kernels, samplePtr, sampleSize, dim, nlist, centroidsPtr, random);
-      options.onProgress?.(1, total);
-
-      // 3. Lloyd iterations.
-      if (iterations > 0) {
-        report.iterations = lloyd(kernels, metrics, samplePtr, sampleSize, dim, nlist, centroidsPtr, iterations, report, (it) =>
-          options.onProgress?.(1 + it, total),
-        );
+      while (!trainer.step(Infinity)) {
+        /* run to the end */
       }
-      options.onProgress?.(total, total);
-      return new CoarseQuantizer(kernels, distance, dim, nlist, centroidsPtr, report);
-    } catch (error) {
-      heap.free(centroidsPtr);
-      throw error;
+      return trainer.result();
     } finally {
-      heap.free(samplePtr);
+      trainer.dispose();
     }
+  }
+
+  /** @internal Wraps centroids a {@link CoarseTrainer} produced (takes ownership of `centroidsPtr`). */
+  static adopt(kernels: Kernels, distance: Distance, dim: number, nlist: number, centroidsPtr: number, report: TrainReport): CoarseQuantizer {
+    return new CoarseQuantizer(kernels, distance, dim, nlist, centroidsPtr, report);
   }
 
   /**
@@ -284,125 +250,323 @@ export class CoarseQuantizer {
 }
 
 /**
- * k-means++ (D² sampling) over a random subset of the sample; writes `nlist` centroids and
- * returns the subset size. When every remaining vector coincides with a centroid (total weight
- * 0) the next centroid is drawn uniformly.
+ * k-means training as resumable steps, so a build can yield between them (see
+ * `ivf-builder.ts`): the sample copy, k-means++ seeding a few centroids at a time, and each
+ * Lloyd iteration as assignment blocks followed by one update. `step(budget)` runs whole units
+ * of work until about `budget` work units are spent (always at least one unit), where a work
+ * unit is one f32 multiply-add, and an f32 copied costs {@link COPY_WEIGHT}: the sample copy
+ * costs sample × dim × COPY_WEIGHT, a seeding draw seedingSize × dim, an assignment block
+ * rows × nlist × dim, an update sample × dim. Results do not depend on the
+ * budget: the same seed and data give the same centroids however the work is cut.
+ *
+ * Nothing here keeps a typed-array view or a pointer into the space across steps: WASM memory
+ * may grow and the space's arena may move while the caller yields.
  */
-function seedPlusPlus(
-  kernels: Kernels,
-  samplePtr: number,
-  sampleSize: number,
-  dim: number,
-  nlist: number,
-  centroidsPtr: number,
-  random: () => number,
-): number {
-  const heap = kernels.heap;
-  const rowBytes = dim * 4;
-  const seedingSize = Math.min(sampleSize, Math.max(nlist, SEEDING_PER_CENTROID * nlist));
-  let seedPtr = samplePtr;
-  let ownSeed = 0;
-  const minPtr = heap.alloc(seedingSize * 4);
-  try {
+export class CoarseTrainer {
+  /** Work units spent by the last {@link step}. */
+  lastStepWork = 0;
+  /** Work units spent so far. */
+  totalWork = 0;
+  private readonly source: VectorSpace | TrainingSet;
+  private readonly kernels: Kernels;
+  private readonly dim: number;
+  private readonly nlist: number;
+  private readonly metrics: CoarseMetrics;
+  private readonly random: () => number;
+  private readonly iterations: number;
+  private readonly sampleSize: number;
+  private readonly onProgress: ((done: number, total: number) => void) | undefined;
+  private readonly report: TrainReport;
+  private phase: 'sample' | 'seed' | 'assign' | 'update' | 'done' = 'sample';
+  /** Owned WASM blocks (0 = not allocated). */
+  private samplePtr = 0;
+  private centroidsPtr = 0;
+  private seedPtr = 0;
+  private ownSeedPtr = 0;
+  private minPtr = 0;
+  private assignPtr = 0;
+  private scorePtr = 0;
+  private sumsPtr = 0;
+  private countsPtr = 0;
+  private normsPtr = 0;
+  private sampleNormsPtr = 0;
+  /** Seeding: centroids placed so far, and the next draw. */
+  private seeded = 0;
+  private pick = 0;
+  private seedingSize = 0;
+  /** Lloyd: the iteration in progress, the next sample row to assign, the previous assignment. */
+  private iteration = 0;
+  private nextRow = 0;
+  private previous: Int32Array | null = null;
+  private taken = false;
+
+  /** @throws RangeError when nlist is not an integer in [1, vectors available] */
+  constructor(source: VectorSpace | TrainingSet, options: CoarseTrainOptions) {
+    const { kernels, dim, distance } = source;
+    const available = 'vectors' in source ? Math.floor(source.vectors.length / dim) : source.size;
+    const nlist = options.nlist;
+    if (!Number.isInteger(nlist) || nlist < 1 || nlist > available) {
+      throw new RangeError(`CoarseQuantizer.train: nlist must be an integer in [1, ${available}], got ${nlist}`);
+    }
+    trainingRuns++;
+    this.source = source;
+    this.kernels = kernels;
+    this.dim = dim;
+    this.nlist = nlist;
+    this.metrics = coarseMetricsOf(distance);
+    this.random = seededRandom(options.seed ?? 1);
+    this.iterations = Math.max(0, Math.floor(options.iterations ?? DEFAULT_ITERATIONS));
+    this.sampleSize = Math.max(nlist, Math.min(available, Math.floor(options.sample ?? defaultSampleSize(nlist))));
+    this.onProgress = options.onProgress;
+    this.report = { sampleSize: this.sampleSize, seedingSize: 0, iterations: 0, converged: false, reseeded: 0 };
+  }
+
+  /** Whether training finished ({@link result} may be taken). */
+  get done(): boolean {
+    return this.phase === 'done';
+  }
+
+  /**
+   * Runs units of work until about `budget` work units are spent (at least one unit); returns
+   * true once the centroids are trained.
+   */
+  step(budget: number): boolean {
+    let spent = 0;
+    while (this.phase !== 'done') {
+      const left = budget - spent;
+      if (spent > 0 && this.minimumCost() > left) break;
+      spent += this.runUnit(left);
+    }
+    this.lastStepWork = spent;
+    this.totalWork += spent;
+    return this.phase === 'done';
+  }
+
+  /** The trained quantizer (once {@link done}); the trainer gives up its centroids to it. */
+  result(): CoarseQuantizer {
+    if (this.phase !== 'done' || this.taken) throw new Error('CoarseTrainer.result: training is not finished (or the result was taken)');
+    this.taken = true;
+    const ptr = this.centroidsPtr;
+    this.centroidsPtr = 0;
+    return CoarseQuantizer.adopt(this.kernels, this.source.distance, this.dim, this.nlist, ptr, { ...this.report });
+  }
+
+  /** Frees the training memory (and the centroids unless {@link result} took them). */
+  dispose(): void {
+    const heap = this.kernels.heap;
+    for (const key of ['samplePtr', 'centroidsPtr', 'ownSeedPtr', 'minPtr', 'assignPtr', 'scorePtr', 'sumsPtr', 'countsPtr', 'normsPtr', 'sampleNormsPtr'] as const) {
+      if (this[key]) heap.free(this[key]);
+      this[key] = 0;
+    }
+    this.seedPtr = 0;
+    this.previous = null;
+  }
+
+  /** Work units of the smallest next unit of work (one row of an assignment block). */
+  private minimumCost(): number {
+    const dim = this.dim;
+    switch (this.phase) {
+      case 'sample':
+        return this.sampleSize * dim * COPY_WEIGHT;
+      case 'seed':
+        return this.seedingSize * dim;
+      case 'assign':
+        return this.nlist * dim;
+      case 'update':
+        return (this.sampleSize + this.nlist) * dim;
+      default:
+        return 0;
+    }
+  }
+
+  /** Runs one unit of work within `budgetLeft` if it can (always at least its minimum); returns its cost. */
+  private runUnit(budgetLeft: number): number {
+    const dim = this.dim;
+    switch (this.phase) {
+      case 'sample':
+        this.copySample();
+        this.phase = 'seed';
+        return this.sampleSize * dim * COPY_WEIGHT;
+      case 'seed':
+        this.seedOne();
+        return this.seedingSize * dim;
+      case 'assign': {
+        // A block of sample rows: as many as the budget left allows (at least one, at most
+        // KERNEL_CHUNK — V8 tiers a WebAssembly function up between calls, so no huge first call).
+        const perRow = this.nlist * dim;
+        const rows = Math.max(1, Math.min(KERNEL_CHUNK, this.sampleSize - this.nextRow, Math.floor(budgetLeft / perRow)));
+        this.assignBlock(rows);
+        return rows * perRow;
+      }
+      case 'update':
+        this.update();
+        return (this.sampleSize + this.nlist) * dim;
+      default:
+        return 0;
+    }
+  }
+
+  private copySample(): void {
+    const { kernels, dim, sampleSize, random, source } = this;
+    const heap = kernels.heap;
+    const rowBytes = dim * 4;
+    this.samplePtr = heap.alloc(sampleSize * rowBytes);
+    if (!('vectors' in source)) {
+      const rows = sampleOf(presentSlots(source), sampleSize, random);
+      const bytes = new Uint8Array(kernels.memory.buffer);
+      const base = source.basePointer;
+      for (let i = 0; i < rows.length; i++) {
+        const from = base + rows[i] * rowBytes;
+        bytes.copyWithin(this.samplePtr + i * rowBytes, from, from + rowBytes);
+      }
+    } else {
+      const available = Math.floor(source.vectors.length / dim);
+      const all = new Int32Array(available);
+      for (let i = 0; i < available; i++) all[i] = i;
+      const rows = sampleOf(all, sampleSize, random);
+      const view = kernels.f32(this.samplePtr, sampleSize * dim);
+      for (let i = 0; i < rows.length; i++) view.set(source.vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
+      if (source.distance === 'Cosine') for (let i = 0; i < sampleSize; i++) kernels.normalize(this.samplePtr + i * rowBytes, dim);
+    }
+    this.centroidsPtr = heap.alloc(this.nlist * rowBytes);
+    // k-means++ (D² sampling) draws from a random subset of the sample.
+    const seedingSize = Math.min(sampleSize, Math.max(this.nlist, SEEDING_PER_CENTROID * this.nlist));
+    this.seedingSize = this.report.seedingSize = seedingSize;
+    this.minPtr = heap.alloc(seedingSize * 4);
+    this.seedPtr = this.samplePtr;
     if (seedingSize < sampleSize) {
-      ownSeed = seedPtr = heap.alloc(seedingSize * rowBytes);
+      this.ownSeedPtr = this.seedPtr = heap.alloc(seedingSize * rowBytes);
       const all = new Int32Array(sampleSize);
       for (let i = 0; i < sampleSize; i++) all[i] = i;
       const rows = sampleOf(all, seedingSize, random);
       const bytes = new Uint8Array(kernels.memory.buffer);
       for (let i = 0; i < seedingSize; i++) {
-        const from = samplePtr + rows[i] * rowBytes;
-        bytes.copyWithin(seedPtr + i * rowBytes, from, from + rowBytes);
+        const from = this.samplePtr + rows[i] * rowBytes;
+        bytes.copyWithin(this.seedPtr + i * rowBytes, from, from + rowBytes);
       }
     }
-    const bytes = new Uint8Array(kernels.memory.buffer);
-    const minDist = kernels.f32(minPtr, seedingSize);
-    minDist.fill(Infinity);
-    let pick = Math.floor(random() * seedingSize);
-    for (let c = 0; c < nlist; c++) {
-      const to = centroidsPtr + c * rowBytes;
-      const from = seedPtr + pick * rowBytes;
-      bytes.copyWithin(to, from, from + rowBytes);
-      if (c === nlist - 1) break;
-      const total = kernels.minSqDistUpdate(seedPtr, seedingSize, dim, to, minPtr);
-      if (total > 0 && Number.isFinite(total)) {
-        let target = random() * total;
-        pick = -1;
-        let last = -1;
-        for (let i = 0; i < seedingSize; i++) {
-          const w = minDist[i];
-          if (w <= 0) continue;
-          last = i;
-          target -= w;
-          if (target < 0) {
-            pick = i;
-            break;
-          }
-        }
-        if (pick < 0) pick = last; // rounding left a sliver of weight at the end
-      } else {
-        pick = Math.floor(random() * seedingSize);
-      }
-    }
-    return seedingSize;
-  } finally {
-    heap.free(minPtr);
-    if (ownSeed) heap.free(ownSeed);
+    kernels.f32(this.minPtr, seedingSize).fill(Infinity);
+    this.pick = Math.floor(random() * seedingSize);
   }
-}
 
-/** Lloyd iterations on the sample; returns the number run. */
-function lloyd(
-  kernels: Kernels,
-  metrics: CoarseMetrics,
-  samplePtr: number,
-  n: number,
-  dim: number,
-  nlist: number,
-  centroidsPtr: number,
-  iterations: number,
-  report: TrainReport,
-  progress: (iteration: number) => void,
-): number {
-  const heap = kernels.heap;
-  const rowBytes = dim * 4;
-  const assignPtr = heap.alloc(n * 4);
-  const scorePtr = heap.alloc(n * 4);
-  const sumsPtr = heap.alloc(nlist * rowBytes);
-  const countsPtr = heap.alloc(nlist * 4);
-  const normsPtr = heap.alloc(nlist * 4);
-  const sampleNormsPtr = heap.alloc(n * 4);
-  try {
-    kernels.rowSqNorms(samplePtr, n, dim, sampleNormsPtr);
-    let previous: Int32Array | null = null;
-    let run = 0;
-    for (let it = 0; it < iterations; it++) {
-      kernels.rowSqNorms(centroidsPtr, nlist, dim, normsPtr);
-      // In chunks: V8 runs a WebAssembly function's first calls in its baseline tier and only
-      // later calls use the optimised code, so one huge first call would run unoptimised.
-      for (let from = 0; from < n; from += KERNEL_CHUNK) {
-        const rows = Math.min(KERNEL_CHUNK, n - from);
-        kernels.kmeansAssign(metrics.assign, samplePtr + from * rowBytes, rows, dim, centroidsPtr, nlist, normsPtr, assignPtr + from * 4, scorePtr + from * 4);
-      }
-      const assign = kernels.i32(assignPtr, n);
-      if (previous && movedCount(previous, assign) <= Math.floor(n * CONVERGED_FRACTION)) {
-        report.converged = true;
-        break;
-      }
-      previous = assign.slice();
-      kernels.kmeansAccumulate(samplePtr, n, dim, assignPtr, nlist, sumsPtr, countsPtr);
-      const empty = kernels.kmeansFinish(sumsPtr, countsPtr, nlist, dim, centroidsPtr, metrics.spherical ? 1 : 0);
-      if (empty > 0) {
-        report.reseeded += empty;
-        reseedEmpty(kernels, metrics, samplePtr, n, dim, centroidsPtr, countsPtr, nlist, scorePtr, sampleNormsPtr, empty);
-        previous = null; // the new centroids will move vectors: do not mistake the next pass for convergence
-      }
-      run++;
-      progress(run);
+  /**
+   * Places one k-means++ centroid and draws the next one with probability proportional to the
+   * squared distance to the nearest centroid so far (uniformly when every remaining vector
+   * coincides with a centroid).
+   */
+  private seedOne(): void {
+    const { kernels, dim, seedingSize, random } = this;
+    const rowBytes = dim * 4;
+    const c = this.seeded++;
+    const to = this.centroidsPtr + c * rowBytes;
+    const from = this.seedPtr + this.pick * rowBytes;
+    new Uint8Array(kernels.memory.buffer).copyWithin(to, from, from + rowBytes);
+    if (c === this.nlist - 1) {
+      this.finishSeeding();
+      return;
     }
-    return run;
-  } finally {
-    for (const ptr of [assignPtr, scorePtr, sumsPtr, countsPtr, normsPtr, sampleNormsPtr]) heap.free(ptr);
+    const total = kernels.minSqDistUpdate(this.seedPtr, seedingSize, dim, to, this.minPtr);
+    if (total > 0 && Number.isFinite(total)) {
+      const minDist = kernels.f32(this.minPtr, seedingSize);
+      let target = random() * total;
+      let pick = -1;
+      let last = -1;
+      for (let i = 0; i < seedingSize; i++) {
+        const w = minDist[i];
+        if (w <= 0) continue;
+        last = i;
+        target -= w;
+        if (target < 0) {
+          pick = i;
+          break;
+        }
+      }
+      this.pick = pick < 0 ? last : pick; // rounding left a sliver of weight at the end
+    } else {
+      this.pick = Math.floor(random() * seedingSize);
+    }
+  }
+
+  private finishSeeding(): void {
+    const heap = this.kernels.heap;
+    heap.free(this.minPtr);
+    if (this.ownSeedPtr) heap.free(this.ownSeedPtr);
+    this.minPtr = this.ownSeedPtr = this.seedPtr = 0;
+    this.onProgress?.(1, 1 + this.iterations);
+    if (this.iterations === 0) {
+      this.finish();
+      return;
+    }
+    const n = this.sampleSize;
+    const nlist = this.nlist;
+    const rowBytes = this.dim * 4;
+    this.assignPtr = heap.alloc(n * 4);
+    this.scorePtr = heap.alloc(n * 4);
+    this.sumsPtr = heap.alloc(nlist * rowBytes);
+    this.countsPtr = heap.alloc(nlist * 4);
+    this.normsPtr = heap.alloc(nlist * 4);
+    this.sampleNormsPtr = heap.alloc(n * 4);
+    this.kernels.rowSqNorms(this.samplePtr, n, this.dim, this.sampleNormsPtr);
+    this.startIteration();
+  }
+
+  private startIteration(): void {
+    this.kernels.rowSqNorms(this.centroidsPtr, this.nlist, this.dim, this.normsPtr);
+    this.nextRow = 0;
+    this.phase = 'assign';
+  }
+
+  /** Assigns the next `rows` sample rows to their nearest centroids. */
+  private assignBlock(rows: number): void {
+    const from = this.nextRow;
+    const rowBytes = this.dim * 4;
+    this.kernels.kmeansAssign(
+      this.metrics.assign,
+      this.samplePtr + from * rowBytes,
+      rows,
+      this.dim,
+      this.centroidsPtr,
+      this.nlist,
+      this.normsPtr,
+      this.assignPtr + from * 4,
+      this.scorePtr + from * 4,
+    );
+    this.nextRow += rows;
+    if (this.nextRow >= this.sampleSize) this.phase = 'update';
+  }
+
+  /** The end of a Lloyd iteration: convergence test, centroid update, re-seeding of empty clusters. */
+  private update(): void {
+    const { kernels, dim, nlist } = this;
+    const n = this.sampleSize;
+    const assign = kernels.i32(this.assignPtr, n);
+    if (this.previous && movedCount(this.previous, assign) <= Math.floor(n * CONVERGED_FRACTION)) {
+      this.report.converged = true;
+      this.finish();
+      return;
+    }
+    this.previous = assign.slice();
+    kernels.kmeansAccumulate(this.samplePtr, n, dim, this.assignPtr, nlist, this.sumsPtr, this.countsPtr);
+    const empty = kernels.kmeansFinish(this.sumsPtr, this.countsPtr, nlist, dim, this.centroidsPtr, this.metrics.spherical ? 1 : 0);
+    if (empty > 0) {
+      this.report.reseeded += empty;
+      reseedEmpty(kernels, this.metrics, this.samplePtr, n, dim, this.centroidsPtr, this.countsPtr, nlist, this.scorePtr, this.sampleNormsPtr, empty);
+      this.previous = null; // the new centroids will move vectors: do not mistake the next pass for convergence
+    }
+    this.iteration++;
+    this.report.iterations = this.iteration;
+    this.onProgress?.(1 + this.iteration, 1 + this.iterations);
+    if (this.iteration >= this.iterations) this.finish();
+    else this.startIteration();
+  }
+
+  private finish(): void {
+    const centroids = this.centroidsPtr;
+    this.centroidsPtr = 0;
+    this.dispose(); // everything but the centroids
+    this.centroidsPtr = centroids;
+    this.onProgress?.(1 + this.iterations, 1 + this.iterations);
+    this.phase = 'done';
   }
 }
 
