@@ -14,7 +14,7 @@ import { searchFlat } from '../../src/index/flat';
 import { ExactSearch } from '../../src/index/exact/exact-search';
 import { prunedExactSearch, type PrunedResult } from '../../src/index/exact/pruned-scan';
 import { ScalarQuantizer } from '../../src/index/quantization/scalar-quantizer';
-import { VectorSpace } from '../../src/index/vector-space';
+import { CHUNK_SLOTS, VectorSpace } from '../../src/index/vector-space';
 import type { Distance } from '../../src/engine/types';
 import { rng } from '../support/reference';
 import { bitsetOf, bySlot, normalSource, spaceOf } from '../support/ivf-fixtures';
@@ -437,6 +437,24 @@ describe('ExactSearch bookkeeping', () => {
       expect(followers(space)).toBe(0);
       space.dispose();
     }
+  });
+
+  it('chunks written into a space the codes already cover are re-encoded', () => {
+    // Before the fix: writeChunk told no follower, so the codes kept the old vectors and presence.
+    const dim = 8;
+    const source = spaceOf(kernels, dim, 'Euclid', gaussian(CHUNK_SLOTS, dim, 81, 5));
+    const space = spaceOf(kernels, dim, 'Euclid', gaussian(2 * CHUNK_SLOTS - 100, dim, 82));
+    const exact = new ExactSearch(space, { minPoints: 100 });
+    const q = source.get(17);
+    expect(exact.search(q, 5, undefined, bySlot)).toEqual(searchFlat(space, { vector: q, k: 5, tieBreak: bySlot }));
+    expect(exact.lastStats.scan).toBe('pruned-int8');
+    space.writeChunk(0, source.readChunk(0)); // same capacity, different vectors
+    for (const query of [q, source.get(900)]) {
+      expect(exact.search(query, 5, undefined, bySlot)).toEqual(searchFlat(space, { vector: query, k: 5, tieBreak: bySlot }));
+    }
+    exact.dispose();
+    source.dispose();
+    space.dispose();
   });
 
   it('one follower at a time: through retrains, the off-until-doubled rule, shrinking and dispose', () => {
