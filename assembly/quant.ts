@@ -252,12 +252,17 @@ export function sqTopK(
 // best f32 score, so every row that can reach the top k (ties included) has s_r + β_r ≥ τ; the
 // caller rescores only those rows with the f32 kernel. The bound is a polynomial in the row's
 // residual e_r = ‖x − x̂‖ and n_r = ‖x̂‖ (√corr):
-//   β_r = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n²      (coefficients at `bounds`, f32[6])
+//   β_r = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n²      (coefficients at `bounds`, f32[7] with
+//                                                         the limit of n + e as the seventh)
 // ---------------------------------------------------------------------------------------------
 
 /**
  * ‖x − x̂‖ per row: `rows` contiguous f32 vectors at src (stride dim) against their codes (stride
  * codeStride), reconstructed as mid + scale·code; written to out (f32[rows]).
+ *
+ * The differences are taken in f32 (the same steps as sqEncode's reconstruction), but their squares
+ * are summed in f64 and the norm is rounded UP to f32: squared in f32, differences below ~1e-23
+ * would underflow to 0 and the stored norm could fall far below the true one (it must bound it).
  */
 export function sqResidualNorms(
   src: usize,
@@ -274,30 +279,43 @@ export function sqResidualNorms(
   for (let r = 0; r < rows; r++) {
     const x = src + <usize>r * srcStride;
     const code = codes + <usize>r * <usize>codeStride;
-    let acc = f32x4.splat(0);
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
     let d = 0;
     for (; d < blocks; d += 4) {
       const o = <usize>d << 2;
       const c = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(code + <usize>d))));
       const e = f32x4.sub(v128.load(x + o), f32x4.add(v128.load(mid + o), f32x4.mul(v128.load(scale + o), c)));
-      acc = f32x4.add(acc, f32x4.mul(e, e));
+      const lo = f64x2.promote_low_f32x4(e);
+      const hi = f64x2.promote_low_f32x4(f32x4.shuffle(e, e, 2, 3, 2, 3));
+      acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+      acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
     }
-    let sum = hsumF(acc);
+    const both = f64x2.add(acc0, acc1);
+    let sum = f64x2.extract_lane(both, 0) + f64x2.extract_lane(both, 1);
     for (; d < dim; d++) {
       const o = <usize>d << 2;
-      const e = load<f32>(x + o) - (load<f32>(mid + o) + load<f32>(scale + o) * <f32>load<i8>(code + <usize>d));
+      const e = <f64>(load<f32>(x + o) - (load<f32>(mid + o) + load<f32>(scale + o) * <f32>load<i8>(code + <usize>d)));
       sum += e * e;
     }
-    store<f32>(out + (<usize>r << 2), sqrt<f32>(sum));
+    const norm = sqrt<f64>(sum);
+    let up = <f32>norm;
+    if (<f64>up < norm) up = reinterpret<f32>(reinterpret<u32>(up) + 1); // round up (norm ≥ 0, finite)
+    store<f32>(out + (<usize>r << 2), up);
   }
 }
 
 /**
  * Pass 1 of an exact search: scores every eligible row (bit set in the u32 bitset at `mask`) with
  * the int8 kernel, writes its upper bound s + β to upper[r] (NaN for rows not eligible: no
- * threshold admits them), and keeps
- * the k largest lower bounds s − β in a heap (heapIds/heapScores, k entries of scratch). Returns the
- * k-th largest lower bound, or −∞ when fewer than k rows are eligible.
+ * threshold admits them), and keeps the k largest lower bounds s − β in a heap (heapIds/heapScores,
+ * k entries of scratch). Returns the k-th largest lower bound, or −∞ when fewer than k rows are
+ * eligible.
+ *
+ * `bounds` holds seven f32: β0..β5, then the largest n + e for which the caller's analysis holds
+ * (beyond it the f32 kernel itself could overflow). Returns NaN — the caller must not prune — as
+ * soon as an eligible row exceeds that limit or its s or β is not finite (a norm, a product or
+ * the score overflowed f32, or 0·∞ made a NaN): no bound can be trusted then.
  */
 export function sqBoundScan(
   mode: i32,
@@ -325,6 +343,7 @@ export function sqBoundScan(
   const b3 = load<f32>(bounds, 12);
   const b4 = load<f32>(bounds, 16);
   const b5 = load<f32>(bounds, 20);
+  const limit = load<f32>(bounds, 24);
   let size = 0;
   let rs: f32 = 0;
   let ri: i32 = 0;
@@ -346,6 +365,8 @@ export function sqBoundScan(
     const n = sqrt<f32>(n2);
     const e = load<f32>(residual + (<usize>r << 2));
     const beta = b0 + b1 * e + b2 * n + b3 * e * n + b4 * e * e + b5 * n2;
+    // s − s is NaN for ±∞ and NaN alike; so is β − β.
+    if (!(n + e <= limit) || s - s != 0 || beta - beta != 0) return NaN;
     store<f32>(upper + (<usize>r << 2), s + beta);
     const lower = s - beta;
     if (admits(size, k, rs, ri, lower, r)) {

@@ -151,12 +151,26 @@ export class VectorSpace {
     return { data, present };
   }
 
-  /** Loads one persisted chunk back (vectors are already normalised, so they are copied as they are). */
+  /**
+   * Loads one persisted chunk back (vectors are already normalised, so they are copied as they are).
+   * Followers hear of every slot that held or now holds a vector; the index's own record does not
+   * (it restores its state separately, see takeChangedSlots).
+   */
   writeChunk(chunk: number, stored: VectorChunk): void {
     const first = chunk * CHUNK_SLOTS;
     this.ensureCapacity(first + CHUNK_SLOTS);
     this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim).set(stored.data);
     const words = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32);
+    for (const follower of this.followers) {
+      for (let w = 0; w < words.length; w++) {
+        let bits = (words[w] | stored.present[w]) >>> 0;
+        while (bits !== 0) {
+          const bit = 31 - Math.clz32(bits & -bits);
+          follower.pending.add(first + w * 32 + bit);
+          bits &= bits - 1;
+        }
+      }
+    }
     for (let w = 0; w < words.length; w++) {
       this.liveCount += popcount(stored.present[w]) - popcount(words[w]);
       words[w] = stored.present[w];
@@ -169,8 +183,9 @@ export class VectorSpace {
   }
 
   /**
-   * Starts recording, for one more structure, which slots are written or cleared from now on
-   * (the index has its own record: takeChangedSlots). Stop with the follower's `stop()`.
+   * Starts recording, for one more structure, which slots are written, restored, cleared or loaded
+   * from a chunk from now on (the index has its own record: takeChangedSlots). Stop with the
+   * follower's `stop()`: the space holds every follower until then.
    */
   followChanges(): ChangeFollower {
     const follower: ChangeFollower = {

@@ -174,13 +174,18 @@ export interface Kernels {
 
   /* ---- exact search through int8 codes (assembly/quant.ts, src/index/exact) ---- */
 
-  /** ‖x − x̂‖ per row of `rows` f32 vectors against their codes (x̂ = mid + scale·code), into `out` (f32[rows]). */
+  /**
+   * ‖x − x̂‖ per row of `rows` f32 vectors against their codes (x̂ = mid + scale·code), into `out`
+   * (f32[rows]): squares summed in f64 (no underflow), the norm rounded up to f32.
+   */
   sqResidualNorms(src: number, rows: number, dim: number, mid: number, scale: number, codes: number, codeStride: number, out: number): void;
   /**
    * Pass 1 of an exact search through codes: int8 score s of every row eligible in `mask`, its
-   * bound β = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n² (e = residual[r], n² = corr[r]; the six
-   * coefficients at `bounds`); writes s + β to `upper` (NaN when not eligible) and returns the k-th
-   * largest s − β (−∞ when fewer than k rows are eligible). heapIds/heapScores: k entries of scratch.
+   * bound β = β0 + β1·e + β2·n + β3·e·n + β4·e² + β5·n² (e = residual[r], n² = corr[r]; `bounds`
+   * holds the six coefficients, then the largest n + e the bound is valid for); writes s + β to
+   * `upper` (NaN when not eligible) and returns the k-th largest s − β (−∞ when fewer than k rows
+   * are eligible), or NaN — do not prune — when an eligible row exceeds the limit or its s or β is
+   * not finite. heapIds/heapScores: k entries of scratch.
    */
   sqBoundScan(
     mode: number,

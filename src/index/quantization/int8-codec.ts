@@ -177,7 +177,10 @@ export class Int8Codec {
     this.kernels.sqEncode(src, rows, this.dim, this.midPtr, this.invPtr, this.scalePtr, codes, this.codeStride, corr);
   }
 
-  /** Writes ‖x − x̂‖ of `rows` contiguous f32 vectors at `src`, whose codes are at `codes`, to `out` (f32[rows]). */
+  /**
+   * Writes ‖x − x̂‖ of `rows` contiguous f32 vectors at `src`, whose codes are at `codes`, to `out`
+   * (f32[rows], rounded up: an upper bound even where the squares would underflow f32).
+   */
   residualNorms(src: number, rows: number, codes: number, out: number): void {
     this.kernels.sqResidualNorms(src, rows, this.dim, this.midPtr, this.scalePtr, codes, this.codeStride, out);
   }
