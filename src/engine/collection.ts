@@ -124,20 +124,30 @@ export class Collection {
    */
   apply(op: Operation, opId: number): void {
     switch (op.kind) {
-      case 'upsert':
-        for (const point of op.points) {
-          const existing = this.slotOf.get(point.key);
+      case 'upsert': {
+        // In three passes, each in point order, so a repeated id still ends as its last write:
+        // slots first (every slot is remembered before anything changes), then each vector
+        // space as a whole (rows of consecutive slots are copied in one go), then payloads.
+        const points = op.points;
+        const n = points.length;
+        const slots = new Array<number>(n);
+        for (let j = 0; j < n; j++) {
+          const key = points[j].key;
+          const existing = this.slotOf.get(key);
           if (existing !== undefined) this.remember(existing);
-          const slot = existing ?? this.allocate(point.key);
-          for (const [name, space] of this.spaces) {
-            const vector = point.vectors.get(name);
-            if (vector) space.set(slot, vector);
-            else space.clear(slot);
-          }
-          this.writePayload(slot, point.payload);
-          this.touch(slot, opId);
+          slots[j] = existing ?? this.allocate(key);
+        }
+        for (const [name, space] of this.spaces) {
+          const rows = new Array<Float32Array | undefined>(n);
+          for (let j = 0; j < n; j++) rows[j] = points[j].vectors.get(name);
+          space.setMany(slots, rows);
+        }
+        for (let j = 0; j < n; j++) {
+          this.writePayload(slots[j], points[j].payload);
+          this.touch(slots[j], opId);
         }
         break;
+      }
       case 'delete':
         for (const key of op.keys) {
           const slot = this.slotOf.get(key);
