@@ -252,12 +252,22 @@ export class Collection {
     this.indexes.clear();
     for (const [field, index] of undo.indexes) this.indexes.set(field, index);
     const images = [...undo.images.values()];
+    // Slots appended by the batch have no image (they held nothing): they are emptied as a range.
+    const appended = this.keys.length;
     // Unmap every touched slot's current id first: ids may have moved between the touched slots
     // (deleted, then re-inserted into another freed slot), so restoring one slot must never
     // unmap an id another slot has just restored.
-    for (const { slot } of images) {
+    const unmap = (slot: number): void => {
       const current = this.keys[slot];
       if (current !== null && current !== undefined && this.slotOf.get(current) === slot) this.slotOf.delete(current);
+    };
+    for (const { slot } of images) unmap(slot);
+    for (let slot = undo.slotCount; slot < appended; slot++) unmap(slot);
+    for (let slot = undo.slotCount; slot < appended; slot++) {
+      this.keys[slot] = null;
+      this.writePayload(slot, null);
+      for (const space of spaces) space.clear(slot);
+      this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
     }
     for (const image of images.reverse()) {
       const { slot } = image;
@@ -285,7 +295,8 @@ export class Collection {
   /** Records a slot's state the first time the current batch touches it. */
   private remember(slot: number): void {
     const undo = this.undo;
-    if (!undo || undo.images.has(slot)) return;
+    // A slot appended during the batch held nothing before it: rollback empties those as a range.
+    if (!undo || slot >= undo.slotCount || undo.images.has(slot)) return;
     undo.images.set(slot, {
       slot,
       key: this.keys[slot] ?? null,
