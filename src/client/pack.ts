@@ -55,7 +55,7 @@ class Packer {
       const copy: Json = { ...value };
       for (const name of Object.keys(copy)) {
         const list = copy[name];
-        if (Array.isArray(list)) defineKey(copy, name, this.column(list));
+        if (Array.isArray(list)) this.put(copy, name, this.column(list));
       }
       this.put(holder, key, copy);
     }
@@ -68,8 +68,9 @@ class Packer {
   }
 
   private put(holder: unknown[] | Json, key: number | string, value: unknown): void {
-    if (typeof key === 'number') (holder as unknown[])[key] = value;
-    else defineKey(holder as Json, key, value);
+    // Holders are the packer's own copies; only a `__proto__` key needs defining as data.
+    if (key === '__proto__') defineKey(holder as Json, key, value);
+    else (holder as Record<string | number, unknown>)[key] = value;
   }
 
   private vector(vector: ArrayLike<unknown>, holder: unknown[] | Json, key: number | string): void {

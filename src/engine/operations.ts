@@ -279,7 +279,7 @@ function parsePointList(list: unknown[], path: string, config: CollectionConfig,
     const struct = point.vector ?? point.vectors;
     let vectors: Map<string, Float32Array>;
     if (rows && isVectorLike(struct)) {
-      vectors = new Map([[UNNAMED, rows.read(i, struct, path, '.vector')]]);
+      vectors = new Map<string, Float32Array>().set(UNNAMED, rows.read(i, struct, path, '.vector'));
     } else {
       vectors = parseVectorStruct(struct, `${path}[${i}].vector`, config);
     }
