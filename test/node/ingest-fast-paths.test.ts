@@ -293,6 +293,36 @@ describe('vectors stored a run at a time equal vectors stored one by one', () =>
     await store.close();
   });
 
+  test('rollback of a batch that moved an existing id into an appended slot restores it where it was', async () => {
+    const store = await open();
+    await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
+    await store.createPayloadIndex('c', { field_name: 'tag', field_schema: 'keyword', wait: true });
+    await store.upsert('c', { points: [{ id: 1, vector: [1, 0], payload: { tag: 'one' } }, { id: 2, vector: [0, 1], payload: { tag: 'two' } }] });
+    const error = await failure(
+      store.batchUpdate('c', {
+        operations: [
+          { delete: { points: [1] } }, // frees slot 0
+          { upsert: { points: [{ id: 5, vector: [5, 5], payload: { tag: 'five' } }] } }, // takes slot 0
+          { upsert: { batch: { ids: [1, 6], vectors: [[9, 9], [6, 6]], payloads: [{ tag: 'moved' }, { tag: 'six' }] } } }, // appended
+          { set_payload: { points: [404], payload: { a: 1 } } },
+        ],
+      }),
+    );
+    expect(error.status).toBe(404);
+    const { points } = await store.scroll('c', { with_vector: true });
+    expect(points).toEqual([
+      { id: 1, vector: [1, 0], payload: { tag: 'one' } },
+      { id: 2, vector: [0, 1], payload: { tag: 'two' } },
+    ]);
+    for (const [tag, count] of [['one', 1], ['moved', 0], ['five', 0], ['six', 0]] as const) {
+      expect((await store.count('c', { filter: { must: [{ key: 'tag', match: { value: tag } }] } })).count).toBe(count);
+    }
+    expect((await store.query('c', { query: [1, 1], limit: 5 })).points.map((p) => p.id).sort()).toEqual([1, 2]);
+    await store.upsert('c', { batch: { ids: [7, 8], vectors: [[7, 7], [8, 8]] } });
+    expect((await store.count('c')).count).toBe(4);
+    await store.close();
+  });
+
   test('worker path: the same points as in-process, for both body forms', async () => {
     const { call, host } = await workerHost();
     const store = await open();
