@@ -11,7 +11,8 @@
  * - `worker`: what a worker store does per call, in one thread: the client packs the body
  *   (src/client/pack.ts), the message is structured-cloned with the vector buffer transferred
  *   (what postMessage does), and the engine host answers it as the worker's host would;
- * - `phases`: parse, resolve, apply and log encoding timed separately, on a bare Collection.
+ * - `phases`: parse, resolve, apply, log encoding and the compaction's chunk copies timed
+ *   separately, on a bare Collection driven as the engine's write path drives it.
  *
  * Each form is timed for the columnar `batch` body and the `points` body.
  */
@@ -36,7 +37,16 @@ export interface IngestModules {
   resolveOperation: (collection: unknown, request: unknown) => unknown;
   encodeOperation: (op: unknown, config: unknown) => unknown;
   parseCreateCollection: (body: unknown) => unknown;
-  Collection: new (name: string, uid: string, config: unknown, kernels: unknown) => { apply(op: unknown, opId: number): void; pointsCount: number; dispose(): void };
+  Collection: new (name: string, uid: string, config: unknown, kernels: unknown) => {
+    apply(op: unknown, opId: number): void;
+    beginUndo(): void;
+    commitUndo(): void;
+    takeDirtyChunks(): number[];
+    readPointsChunk(chunk: number): unknown;
+    spaces: Map<string, { readChunk(chunk: number): unknown }>;
+    pointsCount: number;
+    dispose(): void;
+  };
   loadKernels: () => Promise<unknown>;
   /** Parse options that say "this body crossed a structured clone" in this tree, if it has them. */
   clonedParseOptions?: unknown;
@@ -176,19 +186,31 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
         const packed = mods.packUpsert(body);
         body = structuredClone(packed.body, { transfer: packed.transfer });
       }
+      // As the engine's write path does it: parse, resolve and apply under the undo log, encode
+      // the log record, and every 64 records copy the dirty chunks out (what compaction reads).
       const t0 = now();
       const request = worker ? mods.parseOperation('upsert', body, config, 'body', mods.clonedParseOptions) : mods.parseOperation('upsert', body, config);
       const t1 = now();
+      collection.beginUndo();
       const op = mods.resolveOperation(collection, request);
       const t2 = now();
       collection.apply(op, b + 1);
       const t3 = now();
       mods.encodeOperation(op, config);
+      collection.commitUndo();
       const t4 = now();
+      if ((b + 1) % 64 === 0) {
+        for (const chunk of collection.takeDirtyChunks()) {
+          collection.readPointsChunk(chunk);
+          for (const space of collection.spaces.values()) space.readChunk(chunk);
+        }
+      }
+      const t5 = now();
       add('parse', t1 - t0);
       add('resolve', t2 - t1);
       add('apply', t3 - t2);
       add('encode', t4 - t3);
+      add('compact', t5 - t4);
     }
     points = collection.pointsCount;
     collection.dispose();
