@@ -98,7 +98,7 @@ try {
   const mods = await Promise.all(trees.map((t) => modulesOf(t.server)));
   const pool = vectorPool(10, params.batch, params.dim, params.seed);
   console.log(`ingest benchmark: ${params.n} × ${params.dim} in batches of ${params.batch}; Node ${process.version}; ${os.cpus().length} cores; load before ${load()}`);
-  /** @type {Map<string, {totalMs: number, parts: Record<string, number>}[]>} */
+  /** @type {Map<string, {totalMs: number, cpuMs: number, parts: Record<string, number>}[]>} */
   const results = new Map();
   // One untimed warm-up of every run per tree, so JIT tiers are comparable.
   for (let t = 0; t < trees.length; t++) for (const run of params.runs) await runIngest(mods[t], { ...params, n: Math.min(params.n, 10 * params.batch) }, run, pool);
@@ -113,21 +113,28 @@ try {
         const key = `${run}\t${trees[t].name}`;
         results.set(key, [...(results.get(key) ?? []), r]);
         const parts = Object.entries(r.parts).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-        console.log(`rep ${rep + 1} ${run.padEnd(20)} ${trees[t].name.padEnd(14)} ${r.totalMs.toFixed(0).padStart(6)} ms  (${parts})  load ${load()}`);
+        console.log(`rep ${rep + 1} ${run.padEnd(20)} ${trees[t].name.padEnd(14)} ${r.totalMs.toFixed(0).padStart(6)} ms wall, ${r.cpuMs.toFixed(0).padStart(6)} ms CPU  (${parts})  load ${load()}`);
       }
     }
   }
   const median = (/** @type {number[]} */ xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`\nmedians over ${reps} runs (ms for all ${params.n} points); load after ${load()}`);
-  console.log(`| run | tree | total | parts |${trees.length > 1 ? ' base / new |' : ''}`);
-  console.log(`|---|---|---:|---|${trees.length > 1 ? '---:|' : ''}`);
+  console.log(`\nmedian and minimum over ${reps} runs (ms for all ${params.n} points): wall time, and CPU time of the process; load after ${load()}`);
+  const two = trees.length > 1;
+  console.log(`| run | tree | wall median | wall min | CPU median | CPU min | parts (wall, median) |${two ? ' base / new (wall median, wall min, CPU median, CPU min) |' : ''}`);
+  console.log(`|---|---|---:|---:|---:|---:|---|${two ? '---|' : ''}`);
   for (const run of params.runs) {
-    const totals = trees.map((t) => median((results.get(`${run}\t${t.name}`) ?? []).map((r) => r.totalMs)));
-    trees.forEach((t, i) => {
+    const stats = trees.map((t) => {
       const rs = results.get(`${run}\t${t.name}`) ?? [];
+      const walls = rs.map((r) => r.totalMs);
+      const cpus = rs.map((r) => r.cpuMs);
+      return { rs, wall: median(walls), wallMin: Math.min(...walls), cpu: median(cpus), cpuMin: Math.min(...cpus) };
+    });
+    trees.forEach((t, i) => {
+      const { rs, wall, wallMin, cpu, cpuMin } = stats[i];
       const parts = Object.keys(rs[0]?.parts ?? {}).map((k) => `${k} ${median(rs.map((r) => r.parts[k])).toFixed(0)}`).join(', ');
-      const ratio = trees.length > 1 && i === trees.length - 1 ? ` ${(totals[0] / totals[i]).toFixed(2)}× |` : trees.length > 1 ? ' |' : '';
-      console.log(`| ${run} | ${t.name} | ${totals[i].toFixed(0)} | ${parts} |${ratio}`);
+      const b = stats[0];
+      const ratio = two ? (i === trees.length - 1 ? ` ${[b.wall / wall, b.wallMin / wallMin, b.cpu / cpu, b.cpuMin / cpuMin].map((x) => `${x.toFixed(2)}×`).join(', ')} |` : ' |') : '';
+      console.log(`| ${run} | ${t.name} | ${wall.toFixed(0)} | ${wallMin.toFixed(0)} | ${cpu.toFixed(0)} | ${cpuMin.toFixed(0)} | ${parts} |${ratio}`);
     });
   }
 } finally {

@@ -66,6 +66,8 @@ export interface IngestParams {
 export interface IngestRun {
   run: string;
   totalMs: number;
+  /** CPU time of the process (all threads: user + system) over the timed spans; steadier than wall time on a busy machine. */
+  cpuMs: number;
   parts: Record<string, number>;
   points: number;
 }
@@ -126,6 +128,10 @@ function bodyOf(form: 'batch' | 'points', first: number, vectors: number[][]): R
 }
 
 const now = (): number => performance.now();
+const cpuNow = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 let storeCounter = 0;
 
 /** Runs one named run against one source tree. */
@@ -138,6 +144,14 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
   const add = (part: string, ms: number): void => {
     parts[part] = (parts[part] ?? 0) + ms;
   };
+  let cpuMs = 0;
+  let cpuFrom = 0;
+  const cpuStart = (): void => {
+    cpuFrom = cpuNow();
+  };
+  const cpuStop = (): void => {
+    cpuMs += cpuNow() - cpuFrom;
+  };
   const collectionBody = { vectors: { size: dim, distance: 'Cosine' } };
   let points = 0;
 
@@ -146,9 +160,11 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
     await store.createCollection('c', collectionBody);
     for (let b = 0; b < batches; b++) {
       const body = bodyOf(form, b * batch, pool[b % pool.length]);
+      cpuStart();
       const t0 = now();
       await store.upsert('c', { wait: true, ...body });
       add('upsert', now() - t0);
+      cpuStop();
     }
     points = (await store.count('c')).count;
     await store.close();
@@ -159,6 +175,7 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
     await host.call('createCollection', ['c', collectionBody]);
     for (let b = 0; b < batches; b++) {
       const body = bodyOf(form, b * batch, pool[b % pool.length]);
+      cpuStart();
       const t0 = now();
       const packed = mods.packUpsert(body);
       const t1 = now();
@@ -167,6 +184,7 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
       const t2 = now();
       const outcome = await host.call('upsert', message.args);
       const t3 = now();
+      cpuStop();
       if (!outcome.ok) throw new Error(`upsert failed: ${JSON.stringify(outcome.error)}`);
       add('pack', t1 - t0);
       add('clone', t2 - t1);
@@ -188,6 +206,7 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
       }
       // As the engine's write path does it: parse, resolve and apply under the undo log, encode
       // the log record, and every 64 records copy the dirty chunks out (what compaction reads).
+      cpuStart();
       const t0 = now();
       const request = worker ? mods.parseOperation('upsert', body, config, 'body', mods.clonedParseOptions) : mods.parseOperation('upsert', body, config);
       const t1 = now();
@@ -206,6 +225,7 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
         }
       }
       const t5 = now();
+      cpuStop();
       add('parse', t1 - t0);
       add('resolve', t2 - t1);
       add('apply', t3 - t2);
@@ -218,5 +238,5 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
     throw new Error(`unknown run ${run}`);
   }
   const totalMs = Object.values(parts).reduce((a, b) => a + b, 0);
-  return { run, totalMs, parts, points };
+  return { run, totalMs, cpuMs, parts, points };
 }
