@@ -120,6 +120,9 @@ export const CLONED_INPUT: ParseOptions = Object.freeze({ owned: true });
 
 const COPIED_INPUT: ParseOptions = Object.freeze({ owned: false });
 
+/** The smallest double that rounds to Infinity in f32: 2^128 − 2^103 (halfway above the largest f32). */
+const F32_OVERFLOW = 3.4028235677973366e38;
+
 /** Whether every number of data[from, to) is finite (NaN and ±Infinity are not). */
 function allFinite(data: Float32Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -137,12 +140,14 @@ function allFinite(data: Float32Array, from: number, to: number): boolean {
  */
 function writeVector(value: unknown, size: number, out: Float32Array, offset: number): boolean {
   if (Array.isArray(value)) {
-    if (value.length !== size) return false;
+    if (value.length !== size || size === 0) return false;
     for (let i = 0; i < size; i++) {
       const x: unknown = value[i];
-      if (typeof x !== 'number') return false;
+      // One comparison refuses NaN, ±Infinity and every number that rounds to ±Infinity in f32.
+      if (typeof x !== 'number' || !(x < F32_OVERFLOW && x > -F32_OVERFLOW)) return false;
       out[offset + i] = x;
     }
+    return true;
   } else if (value instanceof Float32Array || value instanceof Float64Array) {
     if (value.length !== size) return false;
     out.set(value, offset);

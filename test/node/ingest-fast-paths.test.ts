@@ -71,6 +71,23 @@ describe('vectors: the fast paths refuse exactly what the checked parse refuses'
     await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
     expect(await failure(store.upsert('c', { points: [{ id: 1, vector: [1, 1e39] }] }))).toMatchObject({ status: 400, message });
     expect(await failure(store.upsert('c', { points: [{ id: 1, vector: Float64Array.from([1, 1e39]) as never }] }))).toMatchObject({ status: 400, message });
+    // The f32 boundary: the largest double below 2^128 − 2^103 rounds to the largest f32; that one rounds to Infinity.
+    const largest = 3.4028235677973362e38;
+    const overflow = 3.4028235677973366e38;
+    for (const x of [overflow, -overflow]) {
+      expect(await failure(store.upsert('c', { batch: { ids: [1], vectors: [[1, x]] } }))).toMatchObject({
+        status: 400,
+        message: `Format error in JSON body: body.batch.vectors[0][1]: ${x} does not fit in f32`,
+      });
+    }
+    await store.upsert('c', { batch: { ids: [1, 2], vectors: [[1, largest], [-largest, 1]] } });
+    const records = await store.retrieve('c', { ids: [1, 2], with_vector: true, with_payload: false });
+    // Vectors come back as the shortest decimals of their f32 values.
+    expect(records.map((r) => (r.vector as number[]).map(Math.fround))).toEqual([
+      [1, Math.fround(largest)],
+      [-Math.fround(largest), 1],
+    ]);
+    expect(Number.isFinite(Math.fround(largest))).toBe(true);
     await store.close();
   });
 
