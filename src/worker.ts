@@ -1,5 +1,6 @@
 /** The Web Worker entry: exposes the engine host to the client through Comlink. */
 import * as Comlink from 'comlink';
-import { createEngineHost } from './client/host';
+import { WORKER_HOST_OPTIONS, createEngineHost } from './client/host';
 
-Comlink.expose(createEngineHost());
+// Comlink hands the host structured clones of the client's arguments: the engine may keep them.
+Comlink.expose(createEngineHost(WORKER_HOST_OPTIONS));

@@ -77,8 +77,20 @@ export interface EngineHost {
   close(): Promise<Outcome>;
 }
 
+/** How a host is reached. */
+export interface EngineHostOptions {
+  /**
+   * Every argument arrives through a structured clone (postMessage into the worker), so the
+   * engine may keep request payloads and vector buffers instead of copying them.
+   */
+  clonedArguments?: boolean;
+}
+
+/** The options of the worker's host (src/worker.ts). */
+export const WORKER_HOST_OPTIONS: EngineHostOptions = Object.freeze({ clonedArguments: true });
+
 /** Creates a host; the engine is opened by `open`. */
-export function createEngineHost(): EngineHost {
+export function createEngineHost(hostOptions: EngineHostOptions = {}): EngineHost {
   let engine: Engine | undefined;
   const run = async (work: () => Promise<unknown>): Promise<Outcome> => {
     try {
@@ -92,7 +104,7 @@ export function createEngineHost(): EngineHost {
       run(async () => {
         if (engine) throw new Error('the store is already open');
         const [kernels, storage] = await Promise.all([loadKernels(), openStorage(name, options.persistence)]);
-        engine = await Engine.open({ kernels, storage, name, compactEvery: options.compactEvery });
+        engine = await Engine.open({ kernels, storage, name, compactEvery: options.compactEvery, ownedRequests: hostOptions.clonedArguments === true });
       }),
     call: (method, args) =>
       run(async () => {

@@ -8,73 +8,107 @@
 type Json = Record<string, unknown>;
 
 /**
- * A vector to pack: a non-empty array of numbers, or a Float32Array / Float64Array (a view of a
- * larger buffer would otherwise be cloned with its whole buffer).
+ * A vector that may be packed: a non-empty array (its elements are checked while it is copied),
+ * or a Float32Array / Float64Array (a view of a larger buffer would otherwise be cloned with its
+ * whole buffer).
  */
-function isNumberArray(value: unknown): value is ArrayLike<number> {
+function isCandidate(value: unknown): value is ArrayLike<unknown> {
   if (value instanceof Float32Array || value instanceof Float64Array) return value.length > 0;
-  if (!Array.isArray(value) || value.length === 0) return false;
-  for (const x of value) if (typeof x !== 'number') return false;
-  return true;
+  return Array.isArray(value) && value.length > 0;
 }
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
 
-/** Collects vectors while a copy of the body is built, then fills them into one buffer. */
+/** Sets an own data property (a `__proto__` key stays a key). */
+function defineKey(object: Json, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Collects vectors while a copy of the body is built, then fills them into one buffer. Each
+ * vector is remembered with the container and key it goes back into (no closure per vector).
+ */
 class Packer {
-  private readonly slots: { vector: ArrayLike<number>; assign: (view: Float32Array) => void }[] = [];
+  private readonly vectors: ArrayLike<unknown>[] = [];
+  private readonly holders: (unknown[] | Json)[] = [];
+  private readonly keys: (number | string)[] = [];
   private total = 0;
 
-  /** A vector (number[]) or a map of named vectors at this place. */
-  vectorStruct(value: unknown, assign: (packed: unknown) => void): void {
-    if (isNumberArray(value)) this.vector(value, assign);
+  /** A vector or a map of named vectors at `holder[key]` (a copy the packer may write into). */
+  vectorStruct(holder: unknown[] | Json, key: number | string): void {
+    const value = (holder as Record<string | number, unknown>)[key];
+    if (isCandidate(value)) this.vector(value, holder, key);
     else if (isObject(value)) {
       const copy: Json = { ...value };
-      for (const name of Object.keys(copy)) {
-        if (isNumberArray(copy[name])) this.vector(copy[name] as ArrayLike<number>, (v) => Object.defineProperty(copy, name, { value: v, enumerable: true, writable: true, configurable: true }));
-      }
-      assign(copy);
+      for (const name of Object.keys(copy)) if (isCandidate(copy[name])) this.vector(copy[name] as ArrayLike<unknown>, copy, name);
+      this.put(holder, key, copy);
     }
   }
 
-  /** A list of vectors, or a map of named lists (the columnar `batch.vectors`). */
-  vectorColumns(value: unknown, assign: (packed: unknown) => void): void {
-    const column = (list: unknown[], done: (packed: unknown[]) => void): void => {
-      const copy = [...list];
-      copy.forEach((v, i) => {
-        if (isNumberArray(v)) this.vector(v, (view) => (copy[i] = view));
-      });
-      done(copy);
-    };
-    if (Array.isArray(value)) column(value, assign);
+  /** A list of vectors, or a map of named lists (the columnar `batch.vectors`), at `holder[key]`. */
+  vectorColumns(holder: Json, key: string): void {
+    const value = holder[key];
+    if (Array.isArray(value)) this.put(holder, key, this.column(value));
     else if (isObject(value)) {
       const copy: Json = { ...value };
       for (const name of Object.keys(copy)) {
         const list = copy[name];
-        if (Array.isArray(list)) column(list, (packed) => Object.defineProperty(copy, name, { value: packed, enumerable: true, writable: true, configurable: true }));
+        if (Array.isArray(list)) this.put(copy, name, this.column(list));
       }
-      assign(copy);
+      this.put(holder, key, copy);
     }
   }
 
-  private vector(vector: ArrayLike<number>, assign: (view: Float32Array) => void): void {
-    this.slots.push({ vector, assign });
+  private column(list: unknown[]): unknown[] {
+    const copy = list.slice();
+    for (let i = 0; i < copy.length; i++) if (isCandidate(copy[i])) this.vector(copy[i] as ArrayLike<unknown>, copy, i);
+    return copy;
+  }
+
+  private put(holder: unknown[] | Json, key: number | string, value: unknown): void {
+    // Holders are the packer's own copies; only a `__proto__` key needs defining as data.
+    if (key === '__proto__') defineKey(holder as Json, key, value);
+    else (holder as Record<string | number, unknown>)[key] = value;
+  }
+
+  private vector(vector: ArrayLike<unknown>, holder: unknown[] | Json, key: number | string): void {
+    this.vectors.push(vector);
+    this.holders.push(holder);
+    this.keys.push(key);
     this.total += vector.length;
   }
 
-  /** Allocates the buffer, fills it, and puts a view of it in every collected place. */
+  /**
+   * Allocates the buffer, fills it, and puts a view of it in every collected place. An array
+   * with anything but numbers in it is left where it is, unpacked, for the engine to refuse.
+   */
   finish(): ArrayBuffer[] {
-    if (this.slots.length === 0) return [];
+    const count = this.vectors.length;
+    if (count === 0) return [];
     const buffer = new Float32Array(this.total);
     let offset = 0;
-    for (const { vector, assign } of this.slots) {
-      buffer.set(vector, offset);
-      assign(buffer.subarray(offset, offset + vector.length));
-      offset += vector.length;
+    let packed = 0;
+    for (let v = 0; v < count; v++) {
+      const vector = this.vectors[v];
+      const length = vector.length;
+      if (Array.isArray(vector)) {
+        let i = 0;
+        for (; i < length; i++) {
+          const x: unknown = vector[i];
+          if (typeof x !== 'number') break;
+          buffer[offset + i] = x;
+        }
+        if (i < length) continue; // not a vector of numbers: sent as it is
+      } else {
+        buffer.set(vector as Float32Array | Float64Array, offset);
+      }
+      this.put(this.holders[v], this.keys[v], buffer.subarray(offset, offset + length));
+      offset += length;
+      packed++;
     }
-    return [buffer.buffer];
+    return packed ? [buffer.buffer] : [];
   }
 }
 
@@ -82,16 +116,18 @@ function packInsert(body: unknown, packer: Packer): unknown {
   if (!isObject(body)) return body;
   const copy: Json = { ...body };
   if (Array.isArray(copy.points)) {
-    copy.points = copy.points.map((point) => {
-      if (!isObject(point)) return point;
+    const points = copy.points.slice();
+    for (let i = 0; i < points.length; i++) {
+      const point = points[i];
+      if (!isObject(point)) continue;
       const p: Json = { ...point };
-      const field = p.vector !== undefined ? 'vector' : 'vectors';
-      packer.vectorStruct(p[field], (v) => (p[field] = v));
-      return p;
-    });
+      packer.vectorStruct(p, p.vector !== undefined ? 'vector' : 'vectors');
+      points[i] = p;
+    }
+    copy.points = points;
   } else if (isObject(copy.batch)) {
     const batch: Json = { ...copy.batch };
-    packer.vectorColumns(batch.vectors, (v) => (batch.vectors = v));
+    packer.vectorColumns(batch, 'vectors');
     copy.batch = batch;
   }
   return copy;
@@ -121,10 +157,10 @@ export function packQuery(body: unknown): { body: unknown; transfer: ArrayBuffer
   if (!isObject(body)) return { body, transfer: [] };
   const packer = new Packer();
   const copy: Json = { ...body };
-  if (isNumberArray(copy.query)) packer.vectorStruct(copy.query, (v) => (copy.query = v));
-  else if (isObject(copy.query) && isNumberArray(copy.query.nearest)) {
+  if (isCandidate(copy.query)) packer.vectorStruct(copy, 'query');
+  else if (isObject(copy.query) && isCandidate(copy.query.nearest)) {
     const query: Json = { ...copy.query };
-    packer.vectorStruct(query.nearest, (v) => (query.nearest = v));
+    packer.vectorStruct(query, 'nearest');
     copy.query = query;
   }
   return { body: copy, transfer: packer.finish() };

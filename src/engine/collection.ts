@@ -124,20 +124,30 @@ export class Collection {
    */
   apply(op: Operation, opId: number): void {
     switch (op.kind) {
-      case 'upsert':
-        for (const point of op.points) {
-          const existing = this.slotOf.get(point.key);
+      case 'upsert': {
+        // In three passes, each in point order, so a repeated id still ends as its last write:
+        // slots first (every slot is remembered before anything changes), then each vector
+        // space as a whole (rows of consecutive slots are copied in one go), then payloads.
+        const points = op.points;
+        const n = points.length;
+        const slots = new Array<number>(n);
+        for (let j = 0; j < n; j++) {
+          const key = points[j].key;
+          const existing = this.slotOf.get(key);
           if (existing !== undefined) this.remember(existing);
-          const slot = existing ?? this.allocate(point.key);
-          for (const [name, space] of this.spaces) {
-            const vector = point.vectors.get(name);
-            if (vector) space.set(slot, vector);
-            else space.clear(slot);
-          }
-          this.writePayload(slot, point.payload);
-          this.touch(slot, opId);
+          slots[j] = existing ?? this.allocate(key);
+        }
+        for (const [name, space] of this.spaces) {
+          const rows = new Array<Float32Array | undefined>(n);
+          for (let j = 0; j < n; j++) rows[j] = points[j].vectors.get(name);
+          space.setMany(slots, rows);
+        }
+        for (let j = 0; j < n; j++) {
+          this.writePayload(slots[j], points[j].payload);
+          this.touch(slots[j], opId);
         }
         break;
+      }
       case 'delete':
         for (const key of op.keys) {
           const slot = this.slotOf.get(key);
@@ -248,12 +258,22 @@ export class Collection {
     this.indexes.clear();
     for (const [field, index] of undo.indexes) this.indexes.set(field, index);
     const images = [...undo.images.values()];
+    // Slots appended by the batch have no image (they held nothing): they are emptied as a range.
+    const appended = this.keys.length;
     // Unmap every touched slot's current id first: ids may have moved between the touched slots
     // (deleted, then re-inserted into another freed slot), so restoring one slot must never
     // unmap an id another slot has just restored.
-    for (const { slot } of images) {
+    const unmap = (slot: number): void => {
       const current = this.keys[slot];
       if (current !== null && current !== undefined && this.slotOf.get(current) === slot) this.slotOf.delete(current);
+    };
+    for (const { slot } of images) unmap(slot);
+    for (let slot = undo.slotCount; slot < appended; slot++) unmap(slot);
+    for (let slot = undo.slotCount; slot < appended; slot++) {
+      this.keys[slot] = null;
+      this.writePayload(slot, null);
+      for (const space of spaces) space.clear(slot);
+      this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
     }
     for (const image of images.reverse()) {
       const { slot } = image;
@@ -281,7 +301,8 @@ export class Collection {
   /** Records a slot's state the first time the current batch touches it. */
   private remember(slot: number): void {
     const undo = this.undo;
-    if (!undo || undo.images.has(slot)) return;
+    // A slot appended during the batch held nothing before it: rollback empties those as a range.
+    if (!undo || slot >= undo.slotCount || undo.images.has(slot)) return;
     undo.images.set(slot, {
       slot,
       key: this.keys[slot] ?? null,

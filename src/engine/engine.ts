@@ -21,7 +21,7 @@ import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type Po
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
 import { Journal } from './journal';
 import { parseWriteParams } from './params';
-import { parseBatchOperations, parseOperation, type Operation, type OperationKind, type OperationRequest } from './operations';
+import { CLONED_INPUT, parseBatchOperations, parseOperation, type Operation, type OperationKind, type OperationRequest, type ParseOptions } from './operations';
 import { orderedScroll } from './order-by';
 import { parseWithVector, recordOf } from './records';
 import { matchingSlots, resolveOperation } from './resolve';
@@ -38,6 +38,12 @@ export interface EngineOptions {
   coordinator?: Coordinator;
   /** Fold the log into chunks after this many log records (default 64). */
   compactEvery?: number;
+  /**
+   * Every request body is the engine's own (it crossed a structured clone into a worker), so
+   * its payloads and vector buffers are used without copying. Default false: in-process
+   * callers keep their objects and may change them after the call.
+   */
+  ownedRequests?: boolean;
 }
 
 /** Runs Qdrant's operations over collections kept in memory and persisted through a Storage. */
@@ -50,10 +56,13 @@ export class Engine {
   private compactionQueued = false;
   /** Set when the data is gone from under the store (database deleted or evicted). */
   private failure: QdrantError | undefined;
+  /** How request bodies are parsed: copied, or used in place when they are the engine's own. */
+  private readonly parseOptions: ParseOptions | undefined;
 
   private constructor(options: EngineOptions) {
     this.storage = options.storage;
     this.kernels = options.kernels;
+    this.parseOptions = options.ownedRequests ? CLONED_INPUT : undefined;
     this.journal = new Journal({
       storage: options.storage,
       kernels: options.kernels,
@@ -232,12 +241,12 @@ export class Engine {
     const input = expectObject(body, 'body');
     if (Array.isArray(input.operations) && input.operations.length === 0) return []; // before the lookup, as Qdrant
     const wait = parseWriteParams(params);
-    return this.change(name, (collection) => parseBatchOperations(input, collection.config), wait);
+    return this.change(name, (collection) => parseBatchOperations(input, collection.config, this.parseOptions), wait);
   }
 
   private async single(name: string, kind: OperationKind, body: unknown, params?: WriteParams): Promise<UpdateResult> {
     const wait = parseWriteParams(params);
-    const [result] = await this.change(name, (collection) => [parseOperation(kind, body, collection.config)], wait);
+    const [result] = await this.change(name, (collection) => [parseOperation(kind, body, collection.config, 'body', this.parseOptions)], wait);
     return result;
   }
 

@@ -66,10 +66,110 @@ export function optionalNumber(value: unknown, path: string): number | undefined
 
 /** Copies a payload object as JSON: only JSON types, finite numbers, bounded depth, own `__proto__` keys kept as data. */
 export function copyPayload(value: unknown, path: string): JsonObject {
+  return acceptPayload(value, false) ?? reportPayload(value, path);
+}
+
+/**
+ * Takes a payload object that nobody else holds (it crossed a structured clone into the worker)
+ * after checking it as {@link copyPayload} does, without copying it. A structured clone makes
+ * every key an own data property and every object a plain one, so a `__proto__` key is already
+ * plain data; objects a clone cannot make plain (Date, Map, typed arrays…) are refused. Errors
+ * are exactly those of {@link copyPayload}.
+ */
+export function ownedPayload(value: unknown, path: string): JsonObject {
+  return acceptPayload(value, true) ?? reportPayload(value, path);
+}
+
+/**
+ * The payload to store for a valid JSON object — a copy, or with `owned` the object itself —
+ * and undefined for anything else (report it with {@link copyPayload}, which names the path:
+ * building paths for every value costs more than the copy).
+ */
+export function acceptPayload(value: unknown, owned: boolean): JsonObject | undefined {
+  if (!isObject(value)) return undefined;
+  if (owned) return isJson(value, 0) ? value : undefined;
+  const copy = copyValid(value, 0);
+  return copy === INVALID ? undefined : (copy as JsonObject);
+}
+
+/** Throws the 400 for a payload {@link acceptPayload} refused; returns the checked copy if there was nothing to report. */
+function reportPayload(value: unknown, path: string): JsonObject {
   if (!isObject(value)) invalidType(path, value, 'a map');
   return copyJson(value, path, 0) as JsonObject;
 }
 
+const INVALID: unique symbol = Symbol('invalid JSON');
+
+/** Whether {@link copyJson} accepts a value; builds nothing. */
+function isJson(value: unknown, depth: number): boolean {
+  if (depth > MAX_JSON_DEPTH) return false;
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return value - value === 0;
+    case 'bigint':
+      return value >= -(1n << 63n) && value < 1n << 64n;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== null && !isPlainPrototype(value as object)) return false;
+  for (const key of Object.keys(value as object)) if (!isJson((value as JsonObject)[key], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * What {@link copyJson} returns for a valid value, or INVALID; it builds no path strings, which
+ * cost more than the copy itself. Callers report INVALID with {@link copyJson}.
+ */
+function copyValid(value: unknown, depth: number): unknown {
+  if (depth > MAX_JSON_DEPTH) return INVALID;
+  if (value === null) return value;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return value - value === 0 ? value : INVALID;
+    case 'bigint':
+      return value >= -(1n << 63n) && value < 1n << 64n ? value : INVALID;
+    case 'object':
+      break;
+    default:
+      return INVALID;
+  }
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = copyValid(value[i], depth + 1);
+      if (item === INVALID) return INVALID;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== null && !isPlainPrototype(value as object)) return INVALID;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value as object)) {
+    const item = copyValid((value as JsonObject)[key], depth + 1);
+    if (item === INVALID) return INVALID;
+    // Assignment would run Object.prototype's `__proto__` setter and replace the prototype, so
+    // that key is defined as an own data property. Every other property Object.prototype has is
+    // a data property, and assigning over one of those makes an own key.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out;
+}
+
+/** The checked copy: the same result as {@link copyValid}, and the first problem as a 400 naming its path. */
 function copyJson(value: unknown, path: string, depth: number): unknown {
   if (depth > MAX_JSON_DEPTH) throw formatError(`${path}: recursion limit exceeded (more than ${MAX_JSON_DEPTH} levels)`);
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;

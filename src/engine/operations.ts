@@ -11,7 +11,7 @@ import type { Filter } from '../filter/types';
 import { UNNAMED, type CollectionConfig, type PayloadIndexSchema } from './config';
 import { dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
-import { copyPayload, expectArray, expectObject, invalidType, isObject, type JsonObject } from './json';
+import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, ownedPayload, type JsonObject } from './json';
 
 // ---- resolved operations (applied and logged) ------------------------------------------------
 
@@ -104,6 +104,95 @@ export function isVectorLike(value: unknown): boolean {
   return Array.isArray(value) || value instanceof Float32Array || value instanceof Float64Array;
 }
 
+/** How a request body reached the engine. */
+export interface ParseOptions {
+  /**
+   * The body is the engine's own: it crossed a structured clone into the worker, so nobody else
+   * holds its objects or its vector buffers. Payloads are then checked where they are instead of
+   * copied, and Float32Array vectors are kept where they lie instead of copied. In-process
+   * bodies belong to the caller, who may change them after the call: they are always copied.
+   */
+  owned?: boolean;
+}
+
+/** The options for a body that crossed a structured clone (what the worker's host passes). */
+export const CLONED_INPUT: ParseOptions = Object.freeze({ owned: true });
+
+const COPIED_INPUT: ParseOptions = Object.freeze({ owned: false });
+
+/** The smallest double that rounds to Infinity in f32: 2^128 − 2^103 (halfway above the largest f32). */
+const F32_OVERFLOW = 3.4028235677973366e38;
+
+/** Whether every number of data[from, to) is finite (NaN and ±Infinity are not). */
+function allFinite(data: Float32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const x = data[i];
+    if (x - x !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes one dense vector of `size` into `out` at `offset` if it is valid (a number[] or
+ * Float32Array / Float64Array of exactly `size` finite numbers that fit in f32), and says
+ * whether it was. It builds no error: on false the caller reports the value with
+ * {@link parseDenseVector}, so every message is the one the checked parse gives.
+ */
+function writeVector(value: unknown, size: number, out: Float32Array, offset: number): boolean {
+  if (Array.isArray(value)) {
+    if (value.length !== size || size === 0) return false;
+    for (let i = 0; i < size; i++) {
+      const x: unknown = value[i];
+      // One comparison refuses NaN, ±Infinity and every number that rounds to ±Infinity in f32.
+      if (typeof x !== 'number' || !(x < F32_OVERFLOW && x > -F32_OVERFLOW)) return false;
+      out[offset + i] = x;
+    }
+    return true;
+  } else if (value instanceof Float32Array || value instanceof Float64Array) {
+    if (value.length !== size) return false;
+    out.set(value, offset);
+  } else {
+    return false;
+  }
+  return size > 0 && allFinite(out, offset, offset + size);
+}
+
+/** The error {@link parseDenseVector} gives for a vector {@link writeVector} refused. */
+function vectorFailure(value: unknown, path: string, size: number): never {
+  parseDenseVector(value, path, size);
+  // Unreachable while writeVector and parseDenseVector agree; a 500 says they stopped agreeing.
+  throw new Error(`${path}: the vector was refused by the fast check but accepted by the full one`);
+}
+
+/**
+ * Reads the vectors of up to `count` points for one vector space. Valid vectors are copied into
+ * one Float32Array of count × size, and point j gets row j as a subarray, so the rows of
+ * consecutive points lie back to back (the collection then stores a run of them with one copy).
+ * With `owned`, a Float32Array is kept as it is: the packed views the worker receives already
+ * lie back to back in the transferred buffer.
+ */
+class VectorRows {
+  private block: Float32Array | undefined;
+
+  constructor(
+    private readonly count: number,
+    private readonly size: number,
+    private readonly owned: boolean,
+  ) {}
+
+  /** Point j's vector; an invalid one throws what {@link parseDenseVector} throws at `${before}[${j}]${after}`. */
+  read(j: number, value: unknown, before: string, after: string): Float32Array {
+    const size = this.size;
+    if (this.owned && value instanceof Float32Array && value.buffer instanceof ArrayBuffer) {
+      if (value.length === size && size > 0 && allFinite(value, 0, size)) return value;
+    } else {
+      this.block ??= new Float32Array(this.count * size);
+      if (writeVector(value, size, this.block, j * size)) return this.block.subarray(j * size, (j + 1) * size);
+    }
+    return vectorFailure(value, `${before}[${j}]${after}`, size);
+  }
+}
+
 /** Reads a point's `vector` field (`VectorStruct`): a dense vector for the unnamed space, or a map of named ones. */
 export function parseVectorStruct(value: unknown, path: string, config: CollectionConfig): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
@@ -122,8 +211,15 @@ export function parseVectorStruct(value: unknown, path: string, config: Collecti
   return out;
 }
 
-function parsePayload(value: unknown, path: string): JsonObject | null {
-  return value === undefined || value === null ? null : copyPayload(value, path);
+function parsePayload(value: unknown, path: string, options: ParseOptions = COPIED_INPUT): JsonObject | null {
+  if (value === undefined || value === null) return null;
+  return options.owned ? ownedPayload(value, path) : copyPayload(value, path);
+}
+
+/** {@link parsePayload} of point `index`, whose path `${before}[${index}]${after}` is built only for an error. */
+function parsePayloadAt(value: unknown, options: ParseOptions, before: string, index: number, after: string): JsonObject | null {
+  if (value === undefined || value === null) return null;
+  return acceptPayload(value, options.owned === true) ?? parsePayload(value, `${before}[${index}]${after}`, options);
 }
 
 function present(value: unknown): boolean {
@@ -152,23 +248,13 @@ function parseSelector(input: JsonObject, path: string): Selector {
 // ---- one parser per operation family ---------------------------------------------------------
 
 /** `PointInsertOperations` (`{points}` or `{batch}`), with `update_mode` and `update_filter` (API.md §5.1). */
-export function parseUpsert(body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
+export function parseUpsert(body: unknown, config: CollectionConfig, path = 'body', options: ParseOptions = COPIED_INPUT): OperationRequest {
   const input = expectObject(body, path);
   let points: PointWrite[];
   if (present(input.points)) {
-    points = expectArray(input.points, `${path}.points`).map((raw, i) => {
-      const at = `${path}.points[${i}]`;
-      const point = expectObject(raw, at);
-      if (point.id === undefined) throw formatError(`${at}: missing field \`id\``);
-      if (point.vector === undefined && point.vectors === undefined) throw formatError(`${at}: missing field \`vector\``);
-      return {
-        key: idKeyOf(point.id, `${at}.id`),
-        vectors: parseVectorStruct(point.vector ?? point.vectors, `${at}.vector`, config),
-        payload: parsePayload(point.payload, `${at}.payload`),
-      };
-    });
+    points = parsePointList(expectArray(input.points, `${path}.points`), `${path}.points`, config, options);
   } else if (present(input.batch)) {
-    points = parseColumns(input.batch, `${path}.batch`, config);
+    points = parseColumns(input.batch, `${path}.batch`, config, options);
   } else {
     throw formatError(`${path}: data did not match any variant of untagged enum PointInsertOperations (expected \`points\` or \`batch\`)`);
   }
@@ -179,7 +265,36 @@ export function parseUpsert(body: unknown, config: CollectionConfig, path = 'bod
   return { kind: 'upsert', points, mode, updateFilter: parseOptionalFilter(input.update_filter, `${path}.update_filter`) };
 }
 
-function parseColumns(value: unknown, path: string, config: CollectionConfig): PointWrite[] {
+/**
+ * The `points` list of an upsert, checked point by point in order (id, vector, payload), so the
+ * first error is the same whichever way the points are read. Paths are built only for errors.
+ */
+function parsePointList(list: unknown[], path: string, config: CollectionConfig, options: ParseOptions): PointWrite[] {
+  const n = list.length;
+  const unnamed = config.vectors.get(UNNAMED);
+  const rows = unnamed ? new VectorRows(n, unnamed.size, options.owned === true) : undefined;
+  const points = new Array<PointWrite>(n);
+  for (let i = 0; i < n; i++) {
+    const raw = list[i];
+    if (!isObject(raw)) expectObject(raw, `${path}[${i}]`);
+    const point = raw as JsonObject;
+    if (point.id === undefined) throw formatError(`${path}[${i}]: missing field \`id\``);
+    if (point.vector === undefined && point.vectors === undefined) throw formatError(`${path}[${i}]: missing field \`vector\``);
+    const key = typeof point.id === 'number' && Number.isSafeInteger(point.id) && point.id >= 0 ? String(point.id) : idKeyOf(point.id, `${path}[${i}].id`);
+    const struct = point.vector ?? point.vectors;
+    let vectors: Map<string, Float32Array>;
+    if (rows && isVectorLike(struct)) {
+      vectors = new Map<string, Float32Array>().set(UNNAMED, rows.read(i, struct, path, '.vector'));
+    } else {
+      vectors = parseVectorStruct(struct, `${path}[${i}].vector`, config);
+    }
+    const payload = parsePayloadAt(point.payload, options, path, i, '.payload');
+    points[i] = { key, vectors, payload };
+  }
+  return points;
+}
+
+function parseColumns(value: unknown, path: string, config: CollectionConfig, options: ParseOptions): PointWrite[] {
   const batch = expectObject(value, path);
   const ids = expectArray(batch.ids, `${path}.ids`);
   const n = ids.length;
@@ -199,14 +314,22 @@ function parseColumns(value: unknown, path: string, config: CollectionConfig): P
     payloads = expectArray(batch.payloads, `${path}.payloads`);
     if (payloads.length !== n) throw validationError(path, `number of ids and payloads must be equal (${n} != ${payloads.length})`);
   }
-  return ids.map((id, i) => {
+  const readers = [...columns].map(([name, column]) => ({
+    name,
+    column,
+    rows: new VectorRows(n, config.vectors.get(name)!.size, options.owned === true),
+    before: `${path}.vectors${name === UNNAMED ? '' : `.${name}`}`,
+  }));
+  const points = new Array<PointWrite>(n);
+  // Point by point, vectors before id before payload: the order in which errors were always found.
+  for (let i = 0; i < n; i++) {
     const vectors = new Map<string, Float32Array>();
-    for (const [name, column] of columns) {
-      const suffix = name === UNNAMED ? '' : `.${name}`;
-      vectors.set(name, parseDenseVector(column[i], `${path}.vectors${suffix}[${i}]`, config.vectors.get(name)!.size));
-    }
-    return { key: idKeyOf(id, `${path}.ids[${i}]`), vectors, payload: parsePayload(payloads?.[i], `${path}.payloads[${i}]`) };
-  });
+    for (const { name, column, rows, before } of readers) vectors.set(name, rows.read(i, column[i], before, ''));
+    const id = ids[i];
+    const key = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? String(id) : idKeyOf(id, `${path}.ids[${i}]`);
+    points[i] = { key, vectors, payload: parsePayloadAt(payloads?.[i], options, `${path}.payloads`, i, '') };
+  }
+  return points;
 }
 
 /** `PointsSelector` for `POST /points/delete` (API.md §5.2). */
@@ -274,7 +397,7 @@ export function parseDeleteVectors(body: unknown, config: CollectionConfig, path
 }
 
 /** Parses the `operations` of `POST /points/batch`: each item has exactly one of the eight kinds. */
-export function parseBatchOperations(body: unknown, config: CollectionConfig): OperationRequest[] {
+export function parseBatchOperations(body: unknown, config: CollectionConfig, options: ParseOptions = COPIED_INPUT): OperationRequest[] {
   const input = expectObject(body, 'body');
   return expectArray(input.operations, 'body.operations').map((raw, i) => {
     const at = `operations[${i}]`;
@@ -283,15 +406,15 @@ export function parseBatchOperations(body: unknown, config: CollectionConfig): O
     if (keys.length !== 1 || !(OPERATION_KINDS as readonly string[]).includes(keys[0])) {
       throw formatError(`${at}: data did not match any variant of untagged enum UpdateOperation (one of ${OPERATION_KINDS.join(', ')})`);
     }
-    return parseOperation(keys[0] as OperationKind, item[keys[0]], config, `${at}.${keys[0]}`);
+    return parseOperation(keys[0] as OperationKind, item[keys[0]], config, `${at}.${keys[0]}`, options);
   });
 }
 
 /** Parses one operation of a kind from its body. */
-export function parseOperation(kind: OperationKind, body: unknown, config: CollectionConfig, path = 'body'): OperationRequest {
+export function parseOperation(kind: OperationKind, body: unknown, config: CollectionConfig, path = 'body', options: ParseOptions = COPIED_INPUT): OperationRequest {
   switch (kind) {
     case 'upsert':
-      return parseUpsert(body, config, path);
+      return parseUpsert(body, config, path, options);
     case 'delete':
       return parseDelete(body, path);
     case 'set_payload':

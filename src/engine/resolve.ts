@@ -67,10 +67,23 @@ function passesUpdateFilter(collection: Collection, key: IdKey, matches: ((slot:
   return slot !== undefined && matches(slot);
 }
 
+/** Whether no two points share an id. */
+function allDistinct(points: readonly { key: IdKey }[]): boolean {
+  const seen = new Set<IdKey>();
+  for (let i = 0; i < points.length; i++) {
+    const key = points[i].key;
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
+
 /** Resolves one request against the collection as it is now. */
 export function resolveOperation(collection: Collection, request: OperationRequest): Operation {
   switch (request.kind) {
     case 'upsert': {
+      // The common case: plain upsert, no update_filter, no id twice — every point is written as sent.
+      if (request.mode === 'upsert' && !request.updateFilter && allDistinct(request.points)) return { kind: 'upsert', points: request.points };
       // Duplicate ids: the last one wins (Qdrant collects the points by id).
       const byKey = new Map<IdKey, PointWrite>();
       for (const point of request.points) byKey.set(point.key, point);

@@ -100,6 +100,64 @@ export class VectorSpace {
     this.markPresent(slot);
   }
 
+  /**
+   * Stores `rows[j]` in `slots[j]` for every j, or clears the slot where `rows[j]` is undefined:
+   * the same as calling {@link set} and {@link clear} in order. A run of consecutive slots whose
+   * rows lie back to back in one buffer (as parsed batches and log records give them) is copied
+   * into the arena with one `.set`, then normalised row by row for Cosine.
+   */
+  setMany(slots: ArrayLike<number>, rows: readonly (Float32Array | undefined)[]): void {
+    const count = slots.length;
+    let top = -1;
+    for (let j = 0; j < count; j++) if (rows[j] && slots[j] > top) top = slots[j];
+    if (top >= 0) this.ensureCapacity(top + 1);
+    if (this.capacity === 0) return; // only clears, and nothing was ever stored
+    const dim = this.dim;
+    const rowBytes = dim * 4;
+    const cosine = this.distance === 'Cosine';
+    // Views made once: nothing below allocates in WASM memory, so they stay attached.
+    const arena = this.kernels.f32(this.dataPtr, this.capacity * dim);
+    const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
+    const changed = this.changed;
+    let j = 0;
+    while (j < count) {
+      const first = rows[j];
+      const slot = slots[j];
+      if (first && first.length !== dim) {
+        this.set(slot, first); // not a row of this space: whatever set does with it
+        j++;
+        continue;
+      }
+      if (!first) {
+        if (slot < this.capacity) {
+          changed.add(slot);
+          const bit = 1 << (slot & 31);
+          if (words[slot >>> 5] & bit) this.liveCount--;
+          words[slot >>> 5] &= ~bit;
+        }
+        j++;
+        continue;
+      }
+      // The run [j, end): slots ascend by one, rows follow each other in the same buffer.
+      let end = j + 1;
+      while (end < count) {
+        const row = rows[end];
+        if (!row || row.length !== dim || slots[end] !== slots[end - 1] + 1 || row.buffer !== first.buffer || row.byteOffset !== first.byteOffset + (end - j) * rowBytes) break;
+        end++;
+      }
+      arena.set(end - j === 1 ? first : new Float32Array(first.buffer, first.byteOffset, (end - j) * dim), slot * dim);
+      for (let k = j; k < end; k++) {
+        const s = slots[k];
+        if (cosine) this.kernels.normalize(this.dataPtr + s * rowBytes, dim);
+        changed.add(s);
+        const bit = 1 << (s & 31);
+        if (!(words[s >>> 5] & bit)) this.liveCount++;
+        words[s >>> 5] |= bit;
+      }
+      j = end;
+    }
+  }
+
   private markPresent(slot: number): void {
     const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
     const bit = 1 << (slot & 31);
