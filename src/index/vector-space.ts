@@ -118,7 +118,6 @@ export class VectorSpace {
     // Views made once: nothing below allocates in WASM memory, so they stay attached.
     const arena = this.kernels.f32(this.dataPtr, this.capacity * dim);
     const words = this.kernels.u32(this.presentPtr, this.capacity / 32);
-    const changed = this.changed;
     let j = 0;
     while (j < count) {
       const first = rows[j];
@@ -130,7 +129,7 @@ export class VectorSpace {
       }
       if (!first) {
         if (slot < this.capacity) {
-          changed.add(slot);
+          this.noteChanged(slot);
           const bit = 1 << (slot & 31);
           if (words[slot >>> 5] & bit) this.liveCount--;
           words[slot >>> 5] &= ~bit;
@@ -149,7 +148,7 @@ export class VectorSpace {
       for (let k = j; k < end; k++) {
         const s = slots[k];
         if (cosine) this.kernels.normalize(this.dataPtr + s * rowBytes, dim);
-        changed.add(s);
+        this.noteChanged(s);
         const bit = 1 << (s & 31);
         if (!(words[s >>> 5] & bit)) this.liveCount++;
         words[s >>> 5] |= bit;

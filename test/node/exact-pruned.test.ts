@@ -257,3 +257,25 @@ function gaussianRows(count: number, dim: number, seed: number): Float32Array[] 
   const all = gaussian(count, dim, seed);
   return Array.from({ length: count }, (_, i) => all.slice(i * dim, (i + 1) * dim));
 }
+
+describe('every way of writing a space reaches the exact-search codes', () => {
+  it('setMany (batched upserts) and its clears are seen by ExactSearch', () => {
+    const dim = 8;
+    const space = spaceOf(kernels, dim, 'Euclid', gaussian(1000, dim, 91));
+    const exact = new ExactSearch(space, { minPoints: 100 });
+    const q = gaussianRows(1, dim, 92)[0];
+    expect(exact.search(q, 5, undefined, bySlot)).toEqual(flat(space, q, 5));
+    // Rows 10..19 become the query itself (back to back in one buffer, one run); slot 3 is cleared.
+    const block = new Float32Array(10 * dim);
+    for (let i = 0; i < 10; i++) block.set(q, i * dim);
+    const slots = [3, ...Array.from({ length: 10 }, (_, i) => 10 + i)];
+    const rows = [undefined, ...Array.from({ length: 10 }, (_, i) => block.subarray(i * dim, (i + 1) * dim))];
+    space.setMany(slots, rows);
+    const got = exact.search(q, 5, undefined, bySlot);
+    expect(got).toEqual(flat(space, q, 5));
+    expect(got.map((h) => h.slot)).toEqual([10, 11, 12, 13, 14]);
+    expect(exact.lastStats.scan).toBe('pruned-int8');
+    exact.dispose();
+    space.dispose();
+  });
+});
