@@ -364,12 +364,6 @@ export class Collection {
     return false;
   }
 
-  /** Bytes a compaction would write for this collection's dirty chunks, roughly (vectors exactly, payloads estimated). */
-  get dirtyBytes(): number {
-    let bytes = this.dirtyPoints.size * CHUNK_SLOTS * 64;
-    for (const [name, set] of this.dirtyVectors) bytes += set.size * CHUNK_SLOTS * 4 * (this.spaces.get(name)?.dim ?? 0);
-    return bytes;
-  }
 
   /** Copies the points part of a chunk out for persistence. */
   readPointsChunk(chunk: number): PointsChunk {
