@@ -18,8 +18,16 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { StaleStateError, type ChangesSince, type ChunkRecord, type CollectionRecord, type CompactionSnapshot, type LogRecord, type Storage, type StorageEstimateInfo, type StoredState } from './types';
 
-/** The layout version this code writes; stored in `meta` so later versions can upgrade it. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The layout version this code writes; stored in `meta` so later versions can upgrade it, and
+ * used as the IndexedDB database version. Version 2 may hold Blob chunks, which version 1 code
+ * would silently read as empty vectors: opening a database at version 2 makes such code fail
+ * (a VersionError for a new connection; tabs already open are told the data is gone).
+ * Version 1 databases are read as they are (their chunks are inline) and upgraded in place.
+ */
+export const SCHEMA_VERSION = 2;
+/** Layout versions this code reads. */
+const READABLE_VERSIONS: readonly unknown[] = [undefined, 1, 2];
 
 interface VecliteDB extends DBSchema {
   collections: { key: string; value: CollectionRecord };
@@ -48,6 +56,7 @@ export async function openIndexedDbStorage(storeName: string): Promise<Storage> 
           database.createObjectStore('chunks', { keyPath: ['uid', 'kind', 'no'] });
           database.createObjectStore('meta');
         }
+        // 1 → 2: the same stores; chunks may now hold Blobs (both forms are read).
       },
       // Another connection wants to delete or upgrade the database: let it, and say the data is gone.
       blocking() {
@@ -208,7 +217,7 @@ class IndexedDbStorage implements Storage {
       tx.objectStore('log').getAll(IDBKeyRange.lowerBound(Number(lastSeq ?? 0), true)),
     ]);
     await tx.done;
-    if (schema !== undefined && schema !== SCHEMA_VERSION) {
+    if (!READABLE_VERSIONS.includes(schema)) {
       throw new Error(`the database was written with layout version ${String(schema)}; this build reads version ${SCHEMA_VERSION}`);
     }
     this.seen.stamp = stamp;
@@ -250,6 +259,7 @@ class IndexedDbStorage implements Storage {
     const log = tx.objectStore('log');
     if (snapshot.deleteThrough > 0) quietly(log.delete(IDBKeyRange.upperBound(snapshot.deleteThrough)));
     if (snapshot.log) quietly(log.add(snapshot.log));
+    quietly(tx.objectStore('meta').put(SCHEMA_VERSION, 'schema')); // its chunks may be Blobs
     quietly(tx.objectStore('meta').put(snapshot.upToSeq, 'lastSeq'));
     quietly(tx.objectStore('meta').put(snapshot.deleteThrough, 'deletedThrough'));
     return this.commit(tx, fresh);

@@ -313,6 +313,61 @@ describe('chunks in IndexedDB', () => {
   });
 });
 
+describe('the layout version', () => {
+  test('a version 1 database (inline chunks) opens, is upgraded to version 2, and then refuses version 1 code', async () => {
+    // Records as version 1 wrote them: made here by the current code, with the Blobs turned back into typed arrays.
+    const source = freshName('v1-source');
+    const e = await engine(source, { foldBytes: Infinity });
+    await e.createCollection('c', { vectors: { size: 32, distance: 'Cosine' } });
+    await e.upsert('c', { points: randomVectors(1100, 32, 8).map((vector, id) => ({ id, vector, payload: { id } })) }, WAIT);
+    await e.compact();
+    await e.upsert('c', { points: [{ id: 5, vector: randomVectors(1, 32, 9)[0], payload: { tail: true } }] }, WAIT); // a log tail
+    const expected = await dump(e);
+    await e.close();
+    const from = await openDB(databaseName(source));
+    const records = { collections: await from.getAll('collections'), chunks: await from.getAll('chunks'), log: await from.getAll('log'), lastSeq: await from.get('meta', 'lastSeq') };
+    from.close();
+    for (const chunk of records.chunks) {
+      for (const [field, type] of Object.entries((chunk.blobs ?? {}) as Record<string, string>)) {
+        expect(type).toBe('Float32Array');
+        chunk.data[field] = new Float32Array(await (chunk.data[field] as Blob).arrayBuffer());
+      }
+      delete chunk.blobs;
+    }
+
+    const name = freshName('v1');
+    const v1 = await openDB(databaseName(name), 1, {
+      upgrade(db) {
+        db.createObjectStore('collections', { keyPath: 'uid' });
+        db.createObjectStore('log', { keyPath: 'seq' });
+        db.createObjectStore('chunks', { keyPath: ['uid', 'kind', 'no'] });
+        db.createObjectStore('meta');
+      },
+    });
+    for (const record of records.collections) await v1.put('collections', record);
+    for (const record of records.chunks) await v1.put('chunks', record);
+    for (const record of records.log) await v1.put('log', record);
+    await v1.put('meta', 1, 'schema');
+    await v1.put('meta', records.lastSeq, 'lastSeq');
+    await v1.put('meta', 0, 'deletedThrough');
+    v1.close();
+
+    const opened = await engine(name);
+    expect(await dump(opened)).toEqual(expected);
+    await opened.upsert('c', { points: [{ id: 6, vector: randomVectors(1, 32, 10)[0] }] }, WAIT);
+    await opened.compact();
+    const after = await dump(opened);
+    await opened.close();
+    const check = await openDB(databaseName(name));
+    expect(check.version).toBe(2);
+    expect(await check.get('meta', 'schema')).toBe(2);
+    check.close();
+    expect(await dump(await engine(name))).toEqual(after);
+    // Code of layout version 1 opens the database at version 1: IndexedDB refuses.
+    await expect(openDB(databaseName(name), 1)).rejects.toMatchObject({ name: 'VersionError' });
+  });
+});
+
 describe('dirty chunks per kind', () => {
   test('a payload change rewrites only the points part of a chunk; a vector change only that vector', async () => {
     const name = freshName('dirty');
