@@ -365,11 +365,16 @@ export class Collection {
   }
 
 
-  /** Copies the points part of a chunk out for persistence. */
+  /**
+   * Copies the points part of a chunk out for persistence: the slots up to its last live one
+   * (the arrays are shorter for a chunk still filling up; missing slots load as empty).
+   */
   readPointsChunk(chunk: number): PointsChunk {
     const first = chunk * CHUNK_SLOTS;
     const out: PointsChunk = { keys: [], versions: [], payloads: [] };
-    for (let s = first; s < first + CHUNK_SLOTS; s++) {
+    let end = Math.min(first + CHUNK_SLOTS, this.keys.length);
+    while (end > first && (this.keys[end - 1] ?? null) === null) end--;
+    for (let s = first; s < end; s++) {
       const key = this.keys[s] ?? null;
       out.keys.push(key);
       out.versions.push(key === null ? 0 : this.versions[s]);

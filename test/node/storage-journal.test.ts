@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { openDB } from 'idb';
 import { describe, expect, test } from 'vitest';
 import { Engine, type EngineOptions } from '../../src/engine/engine';
+import { CHUNK_SLOTS, VectorSpace } from '../../src/index/vector-space';
 import type { Coordinator } from '../../src/storage/coordinator';
 import { fileStorage } from '../../src/storage/file';
 import { databaseName, openIndexedDbStorage } from '../../src/storage/indexeddb';
@@ -261,7 +262,7 @@ describe('chunks in IndexedDB', () => {
     const name = freshName('blob');
     const e = await engine(name, { foldBytes: Infinity });
     await e.createCollection('c', { vectors: { a: { size: 16, distance: 'Dot' }, b: { size: 3, distance: 'Cosine' } } });
-    const n = 1100; // two chunks
+    const n = 2000; // two chunks, the second one filled up to slot 975
     const ids = Array.from({ length: n }, (_, i) => i);
     await e.upsert('c', { batch: { ids, vectors: { a: randomVectors(n, 16, 1), b: randomVectors(n, 3, 2) }, payloads: ids.map((i) => (i % 2 ? { x: i } : {})) } }, WAIT);
     await e.compact();
@@ -273,6 +274,8 @@ describe('chunks in IndexedDB', () => {
       expect((chunk.data as { data: unknown }).data).toBeInstanceOf(Blob);
       expect((chunk.data as { present: unknown }).present).toBeInstanceOf(Uint32Array); // small: inline
     }
+    // A chunk still filling up is stored only up to its last vector.
+    expect(vectors.map((c) => (c.data as { data: Blob }).data.size)).toEqual([1024 * 16 * 4, 976 * 16 * 4]);
     const before = await dump(e);
     const reopened = await engine(name);
     expect(await dump(reopened)).toEqual(before);
@@ -310,6 +313,33 @@ describe('chunks in IndexedDB', () => {
     const again = await dump(reopened);
     expect(await dump(await engine(name))).toEqual(again);
     await reopened.close();
+  });
+});
+
+describe('vector chunks', () => {
+  test('a chunk still filling up is read short, and both short and full-length chunks load back', async () => {
+    const kernels = await loadKernels();
+    const space = new VectorSpace(kernels, 4, 'Dot');
+    for (let slot = 0; slot < 10; slot++) space.set(slot, [slot, 1, 2, 3]);
+    space.clear(9);
+    space.set(1030, [7, 7, 7, 7]);
+    const short = space.readChunk(0);
+    expect(short.data.length).toBe(9 * 4); // up to slot 8, the last with a vector
+    expect(space.readChunk(1).data.length).toBe(7 * 4);
+    expect(space.readChunk(5).data.length).toBe(0);
+    const full = { data: new Float32Array(CHUNK_SLOTS * 4), present: short.present };
+    full.data.set(short.data);
+    for (const stored of [short, full]) {
+      const copy = new VectorSpace(kernels, 4, 'Dot');
+      copy.set(500, [9, 9, 9, 9]); // overwritten by the chunk: slot 500 has no vector there
+      copy.writeChunk(0, stored);
+      expect(copy.size).toBe(9);
+      expect(copy.has(500)).toBe(false);
+      for (let slot = 0; slot < 9; slot++) expect([...copy.get(slot)]).toEqual([slot, 1, 2, 3]);
+      expect(copy.readChunk(0)).toEqual(short);
+      copy.dispose();
+    }
+    space.dispose();
   });
 });
 
