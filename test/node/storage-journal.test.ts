@@ -258,9 +258,17 @@ describe('no catch-up read before a write: storage checks inside the write trans
 });
 
 describe('chunks in IndexedDB', () => {
-  test('vector chunks are stored as Blobs and read back exactly', async () => {
+  test('with blobChunks, vector chunks are stored as Blobs and read back exactly (without, inline)', async () => {
+    const inline = freshName('no-blob');
+    const plain = await engine(inline, { foldBytes: Infinity });
+    await plain.createCollection('c', { vectors: { size: 16, distance: 'Dot' } });
+    await plain.upsert('c', { points: randomVectors(1100, 16, 3).map((vector, id) => ({ id, vector })) }, WAIT);
+    await plain.compact();
+    for (const chunk of (await raw(inline)).chunks) expect(chunk.blobs).toBeUndefined();
+    await plain.close();
+
     const name = freshName('blob');
-    const e = await engine(name, { foldBytes: Infinity });
+    const e = await engine(name, { foldBytes: Infinity }, await openIndexedDbStorage(name, { blobChunks: true }));
     await e.createCollection('c', { vectors: { a: { size: 16, distance: 'Dot' }, b: { size: 3, distance: 'Cosine' } } });
     const n = 2000; // two chunks, the second one filled up to slot 975
     const ids = Array.from({ length: n }, (_, i) => i);
@@ -277,7 +285,7 @@ describe('chunks in IndexedDB', () => {
     // A chunk still filling up is stored only up to its last vector.
     expect(vectors.map((c) => (c.data as { data: Blob }).data.size)).toEqual([1024 * 16 * 4, 976 * 16 * 4]);
     const before = await dump(e);
-    const reopened = await engine(name);
+    const reopened = await engine(name); // without blobChunks: reads both forms
     expect(await dump(reopened)).toEqual(before);
     await reopened.close();
     await e.close();
@@ -285,7 +293,7 @@ describe('chunks in IndexedDB', () => {
 
   test('a database whose chunks were written inline (before Blob chunks) still opens', async () => {
     const name = freshName('inline');
-    const e = await engine(name, { foldBytes: Infinity });
+    const e = await engine(name, { foldBytes: Infinity }, await openIndexedDbStorage(name, { blobChunks: true }));
     await e.createCollection('c', { vectors: { size: 64, distance: 'Euclid' } });
     await e.upsert('c', { points: randomVectors(300, 64, 4).map((vector, id) => ({ id, vector, payload: { id } })) }, WAIT);
     await e.compact();
@@ -347,7 +355,7 @@ describe('the layout version', () => {
   test('a version 1 database (inline chunks) opens, is upgraded to version 2, and then refuses version 1 code', async () => {
     // Records as version 1 wrote them: made here by the current code, with the Blobs turned back into typed arrays.
     const source = freshName('v1-source');
-    const e = await engine(source, { foldBytes: Infinity });
+    const e = await engine(source, { foldBytes: Infinity }, await openIndexedDbStorage(source, { blobChunks: true }));
     await e.createCollection('c', { vectors: { size: 32, distance: 'Cosine' } });
     await e.upsert('c', { points: randomVectors(1100, 32, 8).map((vector, id) => ({ id, vector, payload: { id } })) }, WAIT);
     await e.compact();
