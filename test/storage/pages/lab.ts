@@ -21,12 +21,38 @@ function ack(event: Record<string, unknown>): void {
   console.log(`ACK ${JSON.stringify(event)}`);
 }
 
+/**
+ * What the database held before the store opened it, read directly (for the failure message):
+ * its version and record counts, or null if it did not exist.
+ */
+async function rawState(dbName: string): Promise<Record<string, unknown> | null> {
+  if (!(await indexedDB.databases()).some((d) => d.name === dbName)) return null;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(dbName); // the current version: never upgrades
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const names = [...db.objectStoreNames];
+    const state: Record<string, unknown> = { version: db.version };
+    if (names.length === 0) return state;
+    const tx = db.transaction(names, 'readonly');
+    const ask = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(request.error))));
+    for (const store of names) state[store] = await ask(tx.objectStore(store).count());
+    if (names.includes('meta')) state.lastSeq = await ask(tx.objectStore('meta').get('lastSeq'));
+    return state;
+  } finally {
+    db.close();
+  }
+}
+
 const lab = {
   /** Opens the store (creating the collection the first time); says whether the collection was there. */
   async open(name: string, compactEvery = 4): Promise<number> {
+    const before = await rawState(`veclite:${name}`);
     store = await openStore(name, { compactEvery });
     const existed = (await store.collectionExists('c')).exists;
-    console.log(`OPENED ${JSON.stringify({ existed, databases: (await indexedDB.databases?.())?.map((d) => d.name) ?? null })}`);
+    console.log(`OPENED ${JSON.stringify({ existed, databases: (await indexedDB.databases?.())?.map((d) => d.name) ?? null, before })}`);
     if (!existed) {
       await store.createCollection('c', { vectors: { size: 8, distance: 'Dot' } }).catch((e: { status?: number }) => {
         if (e.status !== 409) throw e; // another tab created it first
