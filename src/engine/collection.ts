@@ -33,6 +33,17 @@ interface UndoLog {
   lastOpId: number;
 }
 
+/**
+ * Chunks changed since the last compaction, per kind: the points part (ids, versions, payloads)
+ * and the vectors of each named vector. A payload change dirties only the points part, so a
+ * compaction does not rewrite a 1.5 MB vector chunk for it.
+ */
+export interface DirtyChunks {
+  points: number[];
+  /** By vector name. */
+  vectors: Map<string, number[]>;
+}
+
 /** The points part of one persisted chunk: slot s of the chunk is index s of each array. */
 export interface PointsChunk {
   keys: (IdKey | null)[];
@@ -60,8 +71,10 @@ export class Collection {
   private readonly payloads: (JsonObject | null)[] = [];
   private readonly versions: number[] = [];
   private readonly freeSlots: number[] = [];
-  /** Chunks changed since the last compaction. */
-  private readonly dirty = new Set<number>();
+  /** Chunks whose points part changed since the last compaction. */
+  private readonly dirtyPoints = new Set<number>();
+  /** Chunks whose vectors changed since the last compaction, by vector name. */
+  private readonly dirtyVectors = new Map<string, Set<number>>();
   /** Live slots in Qdrant's id order, rebuilt after ids were added or removed. */
   private sortedSlots: number[] | null = null;
   private undo: UndoLog | null = null;
@@ -74,6 +87,7 @@ export class Collection {
     for (const [vectorName, space] of config.vectors) {
       const vectors = new VectorSpace(kernels, space.size, space.distance);
       this.spaces.set(vectorName, vectors);
+      this.dirtyVectors.set(vectorName, new Set());
       this.vectorIndexes.set(vectorName, new VectorIndex(vectors, ivfConfigOf(config), scalarConfigOf(config, vectorName)));
     }
     for (const [field, schema] of config.payloadIndexes) this.indexes.set(field, new PayloadIndex(field, schema.type, schema.params));
@@ -143,6 +157,7 @@ export class Collection {
           space.setMany(slots, rows);
         }
         for (let j = 0; j < n; j++) {
+          this.touchVectors(slots[j], this.spaces.keys());
           this.writePayload(slots[j], points[j].payload);
           this.touch(slots[j], opId);
         }
@@ -160,6 +175,7 @@ export class Collection {
         for (const point of op.points) {
           this.edit(point.key, opId, (slot) => {
             for (const [name, vector] of point.vectors) this.spaces.get(name)?.set(slot, vector);
+            this.touchVectors(slot, point.vectors.keys());
           });
         }
         break;
@@ -167,6 +183,7 @@ export class Collection {
         for (const key of op.keys) {
           this.edit(key, opId, (slot) => {
             for (const name of op.names) this.spaces.get(name)?.clear(slot);
+            this.touchVectors(slot, op.names);
           });
         }
         break;
@@ -224,7 +241,13 @@ export class Collection {
 
   private touch(slot: number, opId: number): void {
     this.versions[slot] = opId;
-    this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+    this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+  }
+
+  /** Marks the vector chunks of a slot as changed for the given vector names. */
+  private touchVectors(slot: number, names: Iterable<string>): void {
+    const chunk = Math.floor(slot / CHUNK_SLOTS);
+    for (const name of names) this.dirtyVectors.get(name)?.add(chunk);
   }
 
   // ---- atomic batches --------------------------------------------------------------------------
@@ -273,7 +296,8 @@ export class Collection {
       this.keys[slot] = null;
       this.writePayload(slot, null);
       for (const space of spaces) space.clear(slot);
-      this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+      this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+      this.touchVectors(slot, this.spaces.keys());
     }
     for (const image of images.reverse()) {
       const { slot } = image;
@@ -286,7 +310,8 @@ export class Collection {
         if (vector) space.restore(slot, vector);
         else space.clear(slot);
       });
-      this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+      this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+      this.touchVectors(slot, this.spaces.keys());
     }
     // Slots appended by the batch are dropped again (their vectors were cleared above).
     this.keys.length = Math.min(this.keys.length, undo.slotCount);
@@ -329,19 +354,26 @@ export class Collection {
     this.writePayload(slot, null);
     this.versions[slot] = 0;
     this.freeSlots.push(slot);
-    this.dirty.add(Math.floor(slot / CHUNK_SLOTS));
+    this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+    this.touchVectors(slot, this.spaces.keys());
   }
 
-  /** Takes the list of chunks changed since the last call (and forgets it). */
-  takeDirtyChunks(): number[] {
-    const chunks = [...this.dirty].sort((a, b) => a - b);
-    this.dirty.clear();
-    return chunks;
+  /** Takes the chunks changed since the last call, per kind (and forgets them). */
+  takeDirtyChunks(): DirtyChunks {
+    const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+    const taken: DirtyChunks = { points: sorted(this.dirtyPoints), vectors: new Map() };
+    this.dirtyPoints.clear();
+    for (const [name, set] of this.dirtyVectors) {
+      taken.vectors.set(name, sorted(set));
+      set.clear();
+    }
+    return taken;
   }
 
   /** Marks chunks as changed again (after a compaction that failed to write them). */
-  markDirty(chunks: Iterable<number>): void {
-    for (const chunk of chunks) this.dirty.add(chunk);
+  markDirty(chunks: DirtyChunks): void {
+    for (const chunk of chunks.points) this.dirtyPoints.add(chunk);
+    for (const [name, list] of chunks.vectors) for (const chunk of list) this.dirtyVectors.get(name)?.add(chunk);
   }
 
   /** Every slot that holds a point, in slot order. */
@@ -355,14 +387,22 @@ export class Collection {
 
   /** Whether anything changed since the last compaction. */
   get isDirty(): boolean {
-    return this.dirty.size > 0;
+    if (this.dirtyPoints.size > 0) return true;
+    for (const set of this.dirtyVectors.values()) if (set.size > 0) return true;
+    return false;
   }
 
-  /** Copies the points part of a chunk out for persistence. */
+
+  /**
+   * Copies the points part of a chunk out for persistence: the slots up to its last live one
+   * (the arrays are shorter for a chunk still filling up; missing slots load as empty).
+   */
   readPointsChunk(chunk: number): PointsChunk {
     const first = chunk * CHUNK_SLOTS;
     const out: PointsChunk = { keys: [], versions: [], payloads: [] };
-    for (let s = first; s < first + CHUNK_SLOTS; s++) {
+    let end = Math.min(first + CHUNK_SLOTS, this.keys.length);
+    while (end > first && (this.keys[end - 1] ?? null) === null) end--;
+    for (let s = first; s < end; s++) {
       const key = this.keys[s] ?? null;
       out.keys.push(key);
       out.versions.push(key === null ? 0 : this.versions[s]);

@@ -12,7 +12,7 @@ import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
 import { createCoordinator, type Coordinator } from '../storage/coordinator';
 import { parsePayloadSelector } from '../payload/select';
-import type { Storage, StorageEstimateInfo } from '../storage/types';
+import { StaleStateError, type Storage, type StorageEstimateInfo } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
 import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
@@ -36,7 +36,7 @@ export interface EngineOptions {
   name?: string;
   /** Coordination with other tabs; default: Web Locks + BroadcastChannel for `name`. */
   coordinator?: Coordinator;
-  /** Fold the log into chunks after this many log records (default 64). */
+  /** Fold the log into chunks after this many log records (default 512). */
   compactEvery?: number;
   /**
    * Every request body is the engine's own (it crossed a structured clone into a worker), so
@@ -44,7 +44,21 @@ export interface EngineOptions {
    * callers keep their objects and may change them after the call.
    */
   ownedRequests?: boolean;
+  /** …or once the log records since the last compaction hold this many bytes of vectors (default 8 MiB). */
+  compactBytes?: number;
+  /**
+   * Write a batch whose vectors take at least this many bytes as a folded batch: its chunks
+   * instead of a log record holding its vectors (default 512 KiB; `Infinity` turns it off).
+   */
+  foldBytes?: number;
 }
+
+/** Defaults of the persistence knobs (see EngineOptions). */
+const COMPACT_EVERY = 512;
+const COMPACT_BYTES = 8 * 1024 * 1024;
+const FOLD_BYTES = 512 * 1024;
+/** How often a point write is run again after finding that another tab wrote first. */
+const STALE_RETRIES = 5;
 
 /** Runs Qdrant's operations over collections kept in memory and persisted through a Storage. */
 export class Engine {
@@ -68,7 +82,9 @@ export class Engine {
       kernels: options.kernels,
       coordinator: options.coordinator ?? createCoordinator(options.name ?? 'default'),
       collections: this.collections,
-      compactEvery: options.compactEvery ?? 64,
+      compactEvery: options.compactEvery ?? COMPACT_EVERY,
+      compactBytes: options.compactBytes ?? COMPACT_BYTES,
+      foldBytes: options.foldBytes ?? FOLD_BYTES,
     });
     this.storage.onLost((reason) => {
       this.failure = new QdrantError(500, `Service internal error: the store's data is gone (${reason}); reopen the store`);
@@ -251,63 +267,99 @@ export class Engine {
   }
 
   /**
-   * The one write path. Under the store's write lock, after catching up with other tabs: parse
-   * the requests against the collection, resolve and apply them one by one (undoing all if one
-   * fails), append one log record and wait for its commit — and undo everything if the commit
-   * fails (a full disk: 507), so memory never holds what the disk does not. With `wait: false`
-   * the caller gets `acknowledged` once the change is applied in memory; the lock is still held
-   * until the commit, so later writes see a settled state.
+   * The one write path. Under the store's write lock: parse the requests against the
+   * collection, resolve and apply them one by one (undoing all if one fails), persist them (one
+   * log record, or a folded batch) and wait for the commit — and undo everything if the commit
+   * fails (a full disk: 507), so memory never holds what the disk does not.
+   *
+   * With `wait: true` this runs on memory as it is, without first reading what other tabs
+   * wrote: storage checks that inside the write's transaction and refuses a write made on an
+   * out-of-date view (StaleStateError, nothing written). Then, as after an error that an
+   * out-of-date view could explain (an unknown collection or point, say), the engine catches
+   * up and runs the write again; errors are reported only once memory was current.
+   *
+   * With `wait: false` the caller gets `acknowledged` once the change is applied in memory, so
+   * it catches up first (the result must not change after it was given); the lock is still
+   * held until the commit, so later writes see a settled state.
    */
   private change(
     name: string,
     plan: (collection: Collection) => (OperationRequest | Operation)[],
     wait: boolean,
   ): Promise<UpdateResult[]> {
-    return new Promise<UpdateResult[]>((resolve, reject) => {
-      const work = this.exclusive(async () => {
-        const collection = this.collection(name);
-        const requests = plan(collection);
-        const firstOpId = collection.lastOpId + 1;
-        const batch = requests.length > 1;
-        const applied: Operation[] = [];
-        collection.beginUndo();
-        try {
-          requests.forEach((request, i) => {
-            try {
-              const op = isResolved(request) ? request : resolveOperation(collection, request);
-              collection.apply(op, firstOpId + i);
-              applied.push(op);
-            } catch (error) {
-              throw batch ? inOperation(error, i) : error;
-            }
-          });
-        } catch (error) {
-          collection.rollback();
-          throw error;
-        }
-        const results = (status: UpdateResult['status']) => applied.map((_, i) => ({ operation_id: firstOpId + i, status }));
-        if (!wait) resolve(results('acknowledged'));
-        try {
-          await this.journal.append(collection, firstOpId, applied);
-        } catch (error) {
-          collection.rollback();
-          if (!wait) console.warn(`veclite: an acknowledged write to "${name}" could not be persisted and was undone:`, error);
-          throw asQdrantError(error);
-        }
-        collection.commitUndo();
-        if (this.journal.compactionDue) this.queueCompaction();
-        return results('completed');
+    if (!wait) {
+      // Settled early by `acknowledge`; the lock is held until the work (and its commit) ends.
+      return new Promise<UpdateResult[]>((resolve, reject) => {
+        this.exclusive(() => this.applyAndPersist(name, plan, resolve)).then(resolve, reject);
       });
-      work.then(resolve, reject);
-    });
+    }
+    return this.exclusive(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.applyAndPersist(name, plan);
+        } catch (error) {
+          const stale = error instanceof StaleStateError;
+          if (!stale && !mayBeStale(error)) throw error;
+          const changed = await this.journal.catchUp();
+          if (stale ? attempt >= STALE_RETRIES : !changed) throw asQdrantError(error);
+        }
+      }
+    }, false);
   }
 
-  /** Runs a change under the store's write lock, after catching up; refused once the data is gone. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * One run of a write (see {@link change}). With `acknowledge` (`wait: false`), it is called
+   * with the `acknowledged` results as soon as the change is applied in memory, before the commit.
+   */
+  private async applyAndPersist(
+    name: string,
+    plan: (collection: Collection) => (OperationRequest | Operation)[],
+    acknowledge?: (results: UpdateResult[]) => void,
+  ): Promise<UpdateResult[]> {
+    const wait = !acknowledge;
+    const collection = this.collection(name);
+    const requests = plan(collection);
+    const firstOpId = collection.lastOpId + 1;
+    const batch = requests.length > 1;
+    const applied: Operation[] = [];
+    collection.beginUndo();
+    try {
+      requests.forEach((request, i) => {
+        try {
+          const op = isResolved(request) ? request : resolveOperation(collection, request);
+          collection.apply(op, firstOpId + i);
+          applied.push(op);
+        } catch (error) {
+          throw batch ? inOperation(error, i) : error;
+        }
+      });
+    } catch (error) {
+      collection.rollback();
+      throw error;
+    }
+    const results = (status: UpdateResult['status']) => applied.map((_, i) => ({ operation_id: firstOpId + i, status }));
+    acknowledge?.(results('acknowledged'));
+    try {
+      await this.journal.append(collection, firstOpId, applied);
+    } catch (error) {
+      collection.rollback();
+      if (!wait) console.warn(`veclite: an acknowledged write to "${name}" could not be persisted and was undone:`, error);
+      throw error instanceof StaleStateError && wait ? error : asQdrantError(error);
+    }
+    collection.commitUndo();
+    if (this.journal.compactionDue) this.queueCompaction();
+    return results('completed');
+  }
+
+  /**
+   * Runs a change under the store's write lock, by default after catching up with other tabs;
+   * refused once the data is gone.
+   */
+  private exclusive<T>(work: () => Promise<T>, catchUpFirst = true): Promise<T> {
     return this.track(
       this.journal.exclusive(async () => {
         this.checkAvailable();
-        await this.journal.catchUp();
+        if (catchUpFirst) await this.journal.catchUp();
         return work();
       }),
     );
@@ -502,6 +554,15 @@ export class Engine {
     promise.then(done, done);
     return promise;
   }
+}
+
+/**
+ * Whether an error of a write might come from memory being behind other tabs (a collection or
+ * point they created, a payload index they declared): a client error, not a storage failure.
+ */
+function mayBeStale(error: unknown): boolean {
+  const status = asQdrantError(error).status;
+  return status >= 400 && status < 500;
 }
 
 /** Whether a planned item is already a resolved operation (index changes need no resolution). */

@@ -2,14 +2,23 @@
  * The engine's side of persistence: turning storage records into collections and back. It loads
  * a store (chunks, then the log), catches up with what other tabs wrote, appends one log record
  * per write, and folds the log into chunks. Every change to the store runs under the store's
- * write lock (src/storage/coordinator) after catching up, so tabs never write over each other.
+ * write lock (src/storage/coordinator), so tabs never write over each other. A point write does
+ * not read the store first: storage checks inside the write's own transaction that nobody else
+ * wrote since this tab last read, and refuses the write otherwise (StaleStateError); the engine
+ * then undoes it, catches up and runs it again.
+ *
+ * A large write (vectors of `foldBytes` or more) is a *folded batch*: instead of a log record
+ * holding its vectors, one transaction writes what a compaction would (every chunk changed since
+ * the last compaction, the collection records) plus a small log record without vectors. The
+ * vectors are then written once rather than twice (log, then chunks), and the log stays short.
+ * Another tab meeting a folded record in its catch-up loads the store again.
  */
 import { CHUNK_SLOTS, type VectorChunk } from '../index/vector-space';
 import type { VectorIndexSnapshot } from '../index/vector-index';
 import type { Coordinator } from '../storage/coordinator';
-import type { ChunkRecord, CollectionRecord, LogRecord, Storage } from '../storage/types';
+import type { ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
-import { Collection, type PointsChunk } from './collection';
+import { Collection, type DirtyChunks, type PointsChunk } from './collection';
 import { loadConfig, storeConfig, type StoredConfig } from './config';
 import { decodeOperation, encodeOperation, type EncodedOperation, type Operation } from './operations';
 
@@ -21,10 +30,10 @@ interface CollectionMeta {
 }
 
 /** What the engine keeps in a log record. */
-interface LogEntry {
-  firstOpId: number;
-  ops: EncodedOperation[];
-}
+type LogEntry =
+  | { firstOpId: number; ops: EncodedOperation[]; folded?: undefined }
+  /** A folded batch: operations firstOpId … firstOpId + count − 1 are already in the chunks written with it. */
+  | { firstOpId: number; folded: true; count: number };
 
 /** Chunk kinds: the points part, one vector kind per vector name, and one search-index record per vector name. */
 const POINTS_KIND = 'points';
@@ -50,6 +59,10 @@ export interface JournalOptions {
   collections: Map<string, Collection>;
   /** Fold the log into chunks after this many log records. */
   compactEvery: number;
+  /** Fold the log into chunks once the log records since the last compaction hold this many bytes of vectors. */
+  compactBytes: number;
+  /** Write a batch whose vectors take this many bytes or more as a folded batch (Infinity: never). */
+  foldBytes: number;
 }
 
 /** Loads, syncs and persists the collections of one store. */
@@ -59,12 +72,16 @@ export class Journal {
   private readonly coordinator: Coordinator;
   private readonly collections: Map<string, Collection>;
   private readonly compactEvery: number;
+  private readonly compactBytes: number;
+  private readonly foldBytes: number;
   private readonly queue = new SerialQueue();
   /** Highest log seq reflected in memory (written here or caught up from another tab). */
   private appliedSeq = 0;
   /** The seq of the last compaction (its chunks fold the log up to it). */
   private foldedSeq = 0;
   private recordsSinceCompaction = 0;
+  /** Vector bytes in the log records since the last compaction (those this tab wrote). */
+  private bytesSinceCompaction = 0;
   private catchUpPending = false;
 
   constructor(options: JournalOptions) {
@@ -73,6 +90,8 @@ export class Journal {
     this.coordinator = options.coordinator;
     this.collections = options.collections;
     this.compactEvery = options.compactEvery;
+    this.compactBytes = options.compactBytes;
+    this.foldBytes = options.foldBytes;
     // Another tab committed something (log records, or a collection created, changed or deleted):
     // catch up soon. Reads never wait for it.
     this.coordinator.onChange(() => {
@@ -97,12 +116,13 @@ export class Journal {
       byUid.set(record.uid, collection);
       this.collections.set(record.name, collection);
     }
+    reserveArenas(state.chunks, byUid);
     for (const chunk of state.chunks) {
       const collection = byUid.get(chunk.uid);
       if (collection) loadChunk(collection, chunk);
     }
     for (const collection of byUid.values()) collection.finishLoading();
-    this.replay(state.log, byUid);
+    this.replay(state.log, byUid, false);
     // Search indexes last: restored without training; slots the replay changed are synced on the next query.
     for (const chunk of state.chunks) {
       if (chunk.kind.startsWith(INDEX_KIND)) byUid.get(chunk.uid)?.vectorIndexes.get(chunk.kind.slice(INDEX_KIND.length))?.restore(chunk.data as VectorIndexSnapshot);
@@ -110,6 +130,7 @@ export class Journal {
     this.appliedSeq = state.lastSeq;
     this.foldedSeq = state.foldedSeq;
     this.recordsSinceCompaction = state.log.filter((record) => record.seq > state.foldedSeq).length;
+    this.bytesSinceCompaction = 0;
   }
 
   /**
@@ -121,21 +142,42 @@ export class Journal {
   }
 
   /**
-   * Appends one log record for operations just applied to a collection. Call inside
-   * {@link exclusive}. The promise settles when the record's transaction committed or failed.
+   * Persists operations just applied to a collection: one log record, or a folded batch when
+   * their vectors are large. Call inside {@link exclusive}. The promise settles when the
+   * transaction committed or failed; it rejects with a StaleStateError, having written nothing,
+   * when another tab wrote since this one last caught up.
    */
   async append(collection: Collection, firstOpId: number, ops: Operation[]): Promise<void> {
+    const vectorBytes = ops.reduce((sum, op) => sum + vectorBytesOf(op), 0);
+    if (vectorBytes >= this.foldBytes) return this.fold(collection, firstOpId, ops.length);
     const entry: LogEntry = { firstOpId, ops: ops.map((op) => encodeOperation(op, collection.config)) };
     const seq = this.appliedSeq + 1;
     await this.storage.append({ seq, uid: collection.uid, entry });
     this.appliedSeq = seq;
     this.recordsSinceCompaction++;
+    this.bytesSinceCompaction += vectorBytes;
     this.coordinator.announce(seq);
   }
 
-  /** Whether enough log records piled up to fold them. */
+  /**
+   * Writes a folded batch: a compaction up to a new seq, whose log record names the operations
+   * instead of holding them. Its chunks include the batch, so nothing needs its vectors again.
+   */
+  private async fold(collection: Collection, firstOpId: number, count: number): Promise<void> {
+    const seq = this.appliedSeq + 1;
+    const entry: LogEntry = { firstOpId, folded: true, count };
+    await this.writeCompaction(seq, { seq, uid: collection.uid, entry });
+    this.appliedSeq = seq;
+    this.coordinator.announce(seq);
+  }
+
+  /**
+   * Whether enough piled up to fold the log: `compactEvery` records, or `compactBytes` of
+   * vectors in them (replaying those on open, or keeping them in the log, costs more than
+   * writing the chunks they touched).
+   */
   get compactionDue(): boolean {
-    return this.recordsSinceCompaction >= this.compactEvery;
+    return this.recordsSinceCompaction >= this.compactEvery || this.bytesSinceCompaction >= this.compactBytes;
   }
 
   /** Writes a collection record (create, PATCH). Call inside {@link exclusive}. */
@@ -156,20 +198,26 @@ export class Journal {
    * so a tab one cycle behind can still catch up from it. Call inside {@link exclusive}.
    */
   async compact(): Promise<void> {
-    const upToSeq = this.appliedSeq;
+    await this.writeCompaction(this.appliedSeq);
+  }
+
+  /**
+   * Writes every chunk changed since the last compaction and every collection record, folding
+   * the log up to `upToSeq` (with `log`, a folded batch's record, written in the same transaction).
+   */
+  private async writeCompaction(upToSeq: number, log?: LogRecord): Promise<void> {
     const deleteThrough = this.foldedSeq;
     const chunks: ChunkRecord[] = [];
     const collections: CollectionRecord[] = [];
-    const taken: [Collection, number[], number][] = [];
+    const taken: [Collection, DirtyChunks, number][] = [];
     for (const collection of this.collections.values()) {
       const dirty = collection.takeDirtyChunks();
       taken.push([collection, dirty, collection.foldedOpId]);
       collection.foldedOpId = collection.lastOpId;
-      for (const no of dirty) {
-        chunks.push({ uid: collection.uid, kind: POINTS_KIND, no, data: collection.readPointsChunk(no) });
-        for (const [name, space] of collection.spaces) {
-          chunks.push({ uid: collection.uid, kind: VECTOR_KIND + name, no, data: space.readChunk(no) });
-        }
+      for (const no of dirty.points) chunks.push({ uid: collection.uid, kind: POINTS_KIND, no, data: collection.readPointsChunk(no) });
+      for (const [name, list] of dirty.vectors) {
+        const space = collection.spaces.get(name);
+        if (space) for (const no of list) chunks.push({ uid: collection.uid, kind: VECTOR_KIND + name, no, data: space.readChunk(no) });
       }
       // The IVF centroids and list assignment (and int8 ranges), so reopening does not retrain.
       for (const [name, index] of collection.vectorIndexes) {
@@ -178,10 +226,13 @@ export class Journal {
       }
       collections.push(this.recordOf(collection));
     }
+    const snapshot: CompactionSnapshot = { upToSeq, deleteThrough, collections, chunks };
+    if (log) snapshot.log = log;
     try {
-      await this.storage.compact({ upToSeq, deleteThrough, collections, chunks });
+      await this.storage.compact(snapshot);
     } catch (error) {
       // Nothing was written (the transaction is atomic): the chunks must be written next time.
+      // (An index snapshot taken above is simply taken again when the index next changes.)
       for (const [collection, dirty, folded] of taken) {
         collection.markDirty(dirty);
         collection.foldedOpId = folded;
@@ -190,17 +241,23 @@ export class Journal {
     }
     this.foldedSeq = upToSeq;
     this.recordsSinceCompaction = 0;
+    this.bytesSinceCompaction = 0;
   }
 
-  /** Brings memory up to date with what other tabs committed (collections and log records). */
-  async catchUp(): Promise<void> {
+  /**
+   * Brings memory up to date with what other tabs committed (collections and log records).
+   * Resolves whether anything changed.
+   */
+  async catchUp(): Promise<boolean> {
     const changes = await this.storage.changesSince(this.appliedSeq);
-    if (!changes) return; // nobody else writes to this backend
-    if (changes.deletedThrough > this.appliedSeq) {
-      // Records this tab never saw were folded and deleted: load everything again.
+    if (!changes) return false; // nobody else writes to this backend
+    if (changes.deletedThrough > this.appliedSeq || changes.log.some((record) => (record.entry as LogEntry).folded)) {
+      // Records this tab never saw were folded and deleted, or another tab wrote a folded batch
+      // (its vectors are only in the chunks): load everything again, a consistent snapshot.
       await this.load();
-      return;
+      return true;
     }
+    let changed = changes.log.length > 0;
     const byUid = new Map([...this.collections.values()].map((c) => [c.uid, c]));
     const seen = new Set<string>();
     for (const record of changes.collections) {
@@ -214,6 +271,7 @@ export class Journal {
         continue;
       }
       // Created by another tab (maybe already compacted there).
+      changed = true;
       const previous = this.collections.get(record.name);
       if (previous) {
         previous.dispose();
@@ -221,6 +279,7 @@ export class Journal {
       }
       const collection = this.collectionOf(record);
       const chunks = collection.foldedOpId > 0 ? await this.storage.chunksOf(record.uid) : [];
+      reserveArenas(chunks, new Map([[record.uid, collection]]));
       for (const chunk of chunks) loadChunk(collection, chunk);
       collection.finishLoading();
       for (const chunk of chunks) {
@@ -231,22 +290,32 @@ export class Journal {
     }
     for (const [uid, collection] of byUid) {
       if (seen.has(uid)) continue; // deleted by another tab
+      changed = true;
       collection.dispose();
       if (this.collections.get(collection.name) === collection) this.collections.delete(collection.name);
       byUid.delete(uid);
     }
-    this.replay(changes.log, byUid);
+    this.replay(changes.log, byUid, true);
     this.appliedSeq = Math.max(this.appliedSeq, changes.lastSeq);
     this.foldedSeq = Math.max(this.foldedSeq, changes.foldedSeq);
     this.recordsSinceCompaction += changes.log.length;
+    return changed;
   }
 
   /** Applies log records in order, skipping operations a collection already has. */
-  private replay(log: LogRecord[], byUid: Map<string, Collection>): void {
+  private replay(log: LogRecord[], byUid: Map<string, Collection>, live: boolean): void {
     for (const record of log) {
       const collection = byUid.get(record.uid);
       if (!collection) continue; // a deleted collection's records: garbage for the next compaction
       const entry = record.entry as LogEntry;
+      if (entry.folded) {
+        // Its operations are in chunks written in the same transaction, which a load always reads
+        // (this record's seq is the compaction's); a catch-up reloads instead of getting here.
+        if (live || entry.firstOpId + entry.count - 1 > collection.lastOpId) {
+          throw new Error(`log record ${record.seq} is a folded batch whose chunks are missing: the store is damaged`);
+        }
+        continue;
+      }
       entry.ops.forEach((op, i) => {
         const opId = entry.firstOpId + i;
         if (opId > collection.lastOpId) collection.apply(decodeOperation(op, collection.config), opId);
@@ -274,6 +343,31 @@ export class Journal {
 
   /** Slots per persisted chunk (reported by describe()). */
   static readonly chunkSlots = CHUNK_SLOTS;
+}
+
+/** The bytes of vectors an operation carries (what a log record would hold). */
+function vectorBytesOf(op: Operation): number {
+  if (op.kind !== 'upsert' && op.kind !== 'update_vectors') return 0;
+  let bytes = 0;
+  for (const point of op.points) for (const vector of point.vectors.values()) bytes += vector.length * 4;
+  return bytes;
+}
+
+/** Grows each vector arena once to hold every chunk about to be loaded (instead of doubling and copying as they arrive). */
+function reserveArenas(chunks: ChunkRecord[], byUid: Map<string, Collection>): void {
+  const highest = new Map<Collection, Map<string, number>>();
+  for (const chunk of chunks) {
+    if (!chunk.kind.startsWith(VECTOR_KIND)) continue;
+    const collection = byUid.get(chunk.uid);
+    if (!collection) continue;
+    const name = chunk.kind.slice(VECTOR_KIND.length);
+    const byName = highest.get(collection) ?? new Map<string, number>();
+    highest.set(collection, byName);
+    byName.set(name, Math.max(byName.get(name) ?? 0, chunk.no + 1));
+  }
+  for (const [collection, byName] of highest) {
+    for (const [name, chunkCount] of byName) collection.spaces.get(name)?.ensureCapacity(chunkCount * CHUNK_SLOTS);
+  }
 }
 
 function loadChunk(collection: Collection, chunk: ChunkRecord): void {

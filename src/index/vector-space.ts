@@ -17,7 +17,11 @@ export function metricOf(distance: Distance): MetricCode {
 
 /** The vectors of one chunk, copied out of WASM memory for persistence. */
 export interface VectorChunk {
-  /** CHUNK_SLOTS × dim numbers; slots without a vector hold zeros. */
+  /**
+   * The rows of the chunk's slots up to its last one with a vector (at most CHUNK_SLOTS × dim
+   * numbers; rows after it are left out, so a chunk still filling up is written short); slots
+   * without a vector hold zeros.
+   */
   data: Float32Array;
   /** CHUNK_SLOTS / 32 words; bit s set ⇔ slot (chunk × CHUNK_SLOTS + s) has a vector. */
   present: Uint32Array;
@@ -193,30 +197,33 @@ export class VectorSpace {
     return this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).slice();
   }
 
-  /** Copies one chunk out for persistence. */
+  /** Copies one chunk out for persistence (only the rows up to its last slot with a vector). */
   readChunk(chunk: number): VectorChunk {
     const first = chunk * CHUNK_SLOTS;
-    if (first >= this.capacity) {
-      return { data: new Float32Array(CHUNK_SLOTS * this.dim), present: new Uint32Array(CHUNK_SLOTS / 32) };
-    }
-    const data = this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim).slice();
+    if (first >= this.capacity) return { data: new Float32Array(0), present: new Uint32Array(CHUNK_SLOTS / 32) };
     const present = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32).slice();
+    let rows = CHUNK_SLOTS;
+    while (rows > 0 && !(present[(rows - 1) >>> 5] & (1 << ((rows - 1) & 31)))) rows--;
+    const data = this.kernels.f32(this.dataPtr + first * this.dim * 4, rows * this.dim).slice();
     // Stale numbers of freed slots are not part of the state: zero them so chunks compare equal.
-    for (let s = 0; s < CHUNK_SLOTS; s++) {
+    for (let s = 0; s < rows; s++) {
       if (!(present[s >>> 5] & (1 << (s & 31)))) data.fill(0, s * this.dim, (s + 1) * this.dim);
     }
     return { data, present };
   }
 
   /**
-   * Loads one persisted chunk back (vectors are already normalised, so they are copied as they are).
+   * Loads one persisted chunk back (vectors are already normalised, so they are copied as they
+   * are). Rows the stored data leaves out are zeroed; chunks written full by earlier versions load too.
    * Followers hear of every slot that held or now holds a vector; the index's own record does not
    * (it restores its state separately, see takeChangedSlots).
    */
   writeChunk(chunk: number, stored: VectorChunk): void {
     const first = chunk * CHUNK_SLOTS;
     this.ensureCapacity(first + CHUNK_SLOTS);
-    this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim).set(stored.data);
+    const rows = this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim);
+    rows.set(stored.data);
+    if (stored.data.length < rows.length) rows.fill(0, stored.data.length);
     const words = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32);
     for (const follower of this.followers) {
       for (let w = 0; w < words.length; w++) {

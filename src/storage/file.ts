@@ -22,8 +22,9 @@
  *
  * Compaction is all or nothing through a redo journal: the whole snapshot is first written as
  * `compaction.rec` (the commit point); then the chunks and collection records are written, the
- * log files up to `deleteThrough` deleted (the engine keeps one compaction's worth), and the
- * journal removed. A crash before the journal is durable
+ * snapshot's log record (a folded batch) if it has one, the log files up to `deleteThrough`
+ * deleted (the engine keeps one compaction's worth), and the journal removed. `load()` reads
+ * only the log files after the last compaction. A crash before the journal is durable
  * leaves the old chunks and the full log; a crash after it is finished on the next load by
  * applying the journal again (every step is idempotent). Either way no log record is replayed
  * onto chunks that already contain it — and the engine, which keeps each collection's last
@@ -153,7 +154,8 @@ class FileBackend implements FileStorage {
         }
       }
       const log: LogRecord[] = [];
-      const logFiles = (await readdir(this.path('log'))).filter((f) => /^\d{16}\.rec$/.test(f)).sort();
+      // Log files up to the last compaction are folded into the chunks (kept one cycle, as in IndexedDB): not read.
+      const logFiles = (await readdir(this.path('log'))).filter((f) => /^\d{16}\.rec$/.test(f) && Number(f.slice(0, 16)) > this.meta.foldedSeq).sort();
       for (const file of logFiles) log.push(await readRecord<LogRecord>(this.path('log', file)));
       log.sort((a, b) => a.seq - b.seq);
       const lastSeq = Math.max(this.meta.foldedSeq, log.length ? log[log.length - 1].seq : 0);
@@ -277,6 +279,7 @@ class FileBackend implements FileStorage {
       deletedThrough: Math.max(this.meta.deletedThrough, snapshot.deleteThrough),
     };
     await this.writeFile(this.path(META), this.meta);
+    if (snapshot.log) await this.writeFile(this.logFile(snapshot.log.seq), snapshot.log); // a folded batch's record
     for (const file of await readdir(this.path('log'))) {
       const seq = /^(\d{16})\.rec$/.exec(file);
       if (seq && Number(seq[1]) <= snapshot.deleteThrough) await unlink(this.path('log', file)).catch(ignoreMissing);

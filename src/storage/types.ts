@@ -63,6 +63,25 @@ export interface CompactionSnapshot {
   deleteThrough: number;
   collections: CollectionRecord[];
   chunks: ChunkRecord[];
+  /**
+   * A log record written in the same transaction (its seq is `upToSeq`): a change set whose
+   * content is already in these chunks (the engine's "folded batch"). It advances the log so
+   * other connections notice the change, and, like {@link Storage.append}, it is refused with a
+   * {@link StaleStateError} if another connection wrote since this one last read.
+   */
+  log?: LogRecord;
+}
+
+/**
+ * A write was refused, and nothing of it was written, because another connection changed the
+ * store (appended to the log, or created, changed or deleted a collection) since this
+ * connection last read it (`load` or `changesSince`). Read the changes and try again.
+ */
+export class StaleStateError extends Error {
+  constructor(message = 'another connection changed the store since this one last read it') {
+    super(message);
+    this.name = 'StaleStateError';
+  }
 }
 
 /**
@@ -95,9 +114,17 @@ export interface Storage {
   putCollection(record: CollectionRecord): Promise<void>;
   /** Removes a collection record and all its chunks; its log records become garbage for the next compaction. */
   deleteCollection(uid: string): Promise<void>;
-  /** Appends one change set to the log. */
+  /**
+   * Appends one change set to the log. A backend others write to checks, in the same
+   * transaction, that nobody changed the store since this connection last read it (the record's
+   * seq must directly follow the last one, and no collection record changed meanwhile);
+   * otherwise nothing is written and the promise rejects with a {@link StaleStateError}.
+   */
   append(record: LogRecord): Promise<void>;
-  /** Writes chunks and collection records and deletes the log records they fold, in one transaction. */
+  /**
+   * Writes chunks and collection records and deletes the log records they fold, in one
+   * transaction; with `snapshot.log`, also that log record, under the same check as `append`.
+   */
   compact(snapshot: CompactionSnapshot): Promise<void>;
   /** Closes the backend; pending transactions still commit. */
   close(): void;

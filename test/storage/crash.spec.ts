@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { rng } from '../support/reference';
-import { Acks, checkAgainst, launchOwned, startServer, type Dumped } from './lab';
+import { Acks, checkAgainst, checkBulk, launchOwned, startServer, type Dumped } from './lab';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const BATCH = 10;
+const BULK = 1024;
+/** Every this many batches the page also writes a 512 KiB bulk batch, which the engine folds. */
+const BULK_EVERY = 4;
 
 test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, compactions included`, async () => {
   const { server, url } = await startServer();
@@ -35,14 +38,18 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
       await owned.page.evaluate(() => (globalThis as any).lab.open('crash', 4));
       const points = await owned.page.evaluate(() => (globalThis as any).lab.dump() as Promise<Dumped[]>);
       next = checkAgainst(points, acks, BATCH, `round ${round}, ${opened}`) + 1;
+      const bulk = await owned.page.evaluate(() => (globalThis as any).lab.dumpBulk() as Promise<Record<number, number>>);
+      checkBulk(bulk, acks, BULK, `round ${round}`);
+      for (const batch of Object.keys(bulk)) next = Math.max(next, Number(batch) + 1); // never reuse a bulk batch's ids
       expect(errors, `round ${round}: page errors`).toEqual([]);
       if (round === ROUNDS) {
         expect(acks.upserts.size).toBeGreaterThan(ROUNDS); // the stream really wrote between kills
+        expect(acks.bulks.size).toBeGreaterThan(0); // and folded batches among them
         await owned.browser.close().catch(() => {});
         await owned.kill().catch(() => {});
         break;
       }
-      void owned.page.evaluate((first) => (globalThis as any).lab.stream(first), next).catch(() => {});
+      void owned.page.evaluate(([first, every]) => (globalThis as any).lab.stream(first, 0, every), [next, BULK_EVERY]).catch(() => {});
       await new Promise((r) => setTimeout(r, 150 + random() * 1200));
       await owned.kill();
     }

@@ -78,6 +78,8 @@ export class Acks {
   readonly upserts = new Set<number>();
   readonly edits = new Map<number, number>();
   readonly deletes = new Set<number>();
+  /** Bulk batches (folded batches in the `bulk` collection) acknowledged. */
+  readonly bulks = new Set<number>();
 
   /** Records one console line if it is an acknowledgement. */
   take(text: string): void {
@@ -86,7 +88,19 @@ export class Acks {
     if (event.op === 'upsert') this.upserts.add(event.batch);
     else if (event.op === 'edit') this.edits.set(event.batch, event.by!);
     else if (event.op === 'delete') this.deletes.add(event.batch);
+    else if (event.op === 'bulk') this.bulks.add(event.batch);
   }
+}
+
+/**
+ * Checks the `bulk` collection (points per bulk batch) against the acknowledged bulk batches:
+ * every acknowledged one is whole, and none is partly visible.
+ */
+export function checkBulk(counts: Record<number, number>, acks: Acks, bulkSize: number, context = ''): void {
+  const problems: string[] = [];
+  for (const [batch, count] of Object.entries(counts)) if (count !== bulkSize) problems.push(`bulk batch ${batch} is partly visible (${count} of ${bulkSize})`);
+  for (const batch of acks.bulks) if (!counts[batch]) problems.push(`acknowledged bulk batch ${batch} is missing`);
+  expect(problems, `${context} (${Object.keys(counts).length} bulk batches in the store, ${acks.bulks.size} acknowledged)`).toEqual([]);
 }
 
 /** A point as the lab page dumps it. */

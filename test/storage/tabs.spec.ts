@@ -5,7 +5,7 @@
  */
 import { chromium, expect, test } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { Acks, checkAgainst, startServer, type Dumped } from './lab';
+import { Acks, checkAgainst, checkBulk, startServer, type Dumped } from './lab';
 
 test('three tabs write concurrently; one closes mid-write; nothing acknowledged is lost', async () => {
   const { server, url } = await startServer();
@@ -22,7 +22,8 @@ test('three tabs write concurrently; one closes mid-write; nothing acknowledged 
       await page.evaluate(() => (globalThis as any).lab.open('tabs', 5));
     }
     // Disjoint batch ranges per tab; each streams until stopped.
-    const streams = pages.map((page, tab) => page.evaluate(([first, t]) => (globalThis as any).lab.stream(first, t), [tab * 10_000, tab]).catch(() => {}));
+    // Every 6th batch also writes a folded bulk batch, which makes the other tabs reload.
+    const streams = pages.map((page, tab) => page.evaluate(([first, t]) => (globalThis as any).lab.stream(first, t, 6), [tab * 10_000, tab]).catch(() => {}));
     await new Promise((r) => setTimeout(r, 1500));
     await pages[2].close(); // mid-write
     await new Promise((r) => setTimeout(r, 1000));
@@ -40,10 +41,16 @@ test('three tabs write concurrently; one closes mid-write; nothing acknowledged 
       .toBeGreaterThan(0);
     const seen = await dump(pages[0]);
     checkAgainst(seen, acks, 10);
+    const bulk = (page: (typeof pages)[number]) => page.evaluate(() => (globalThis as any).lab.dumpBulk() as Promise<Record<number, number>>);
+    await expect.poll(async () => JSON.stringify(await bulk(pages[1])), { timeout: 5000 }).toBe(JSON.stringify(await bulk(pages[0])));
+    const bulkSeen = await bulk(pages[0]);
+    checkBulk(bulkSeen, acks, 1024);
+    expect(acks.bulks.size).toBeGreaterThan(0);
     const late = await context.newPage();
     await late.goto(url);
     await late.evaluate(() => (globalThis as any).lab.open('tabs', 5));
     expect(await dump(late)).toEqual(seen);
+    expect(await bulk(late)).toEqual(bulkSeen);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();
