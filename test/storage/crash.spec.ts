@@ -22,10 +22,11 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
   const profile = mkdtempSync(join(tmpdir(), 'veclite-crash-'));
   const random = rng(2026);
   const acks = new Acks();
+  let current: Awaited<ReturnType<typeof launchOwned>> | undefined;
   try {
     let next = 0;
     for (let round = 0; round <= ROUNDS; round++) {
-      const owned = await launchOwned(profile);
+      const owned = (current = await launchOwned(profile));
       const errors: string[] = [];
       let opened = '';
       owned.page.on('console', (message) => {
@@ -54,6 +55,8 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
       await owned.kill();
     }
   } finally {
+    // A failed round must not leave its browser running (it would hold the profile and the CPU).
+    await current?.kill().catch(() => {});
     await server.close();
     rmSync(profile, { recursive: true, force: true });
   }
