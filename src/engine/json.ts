@@ -206,3 +206,18 @@ function isPlainPrototype(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
+
+let sourceSupport: boolean | undefined;
+
+/** Whether `JSON.parse` hands revivers the source text of primitives (the JSON.parse source text access proposal). */
+export function reviverHasSource(): boolean {
+  if (sourceSupport === undefined) {
+    let seen: unknown;
+    JSON.parse('1', (_key, value, context?: { source?: string }) => {
+      seen = context?.source;
+      return value;
+    });
+    sourceSupport = seen === '1';
+  }
+  return sourceSupport;
+}

@@ -15,6 +15,9 @@
  * key is an ordinary own property and never a prototype.
  */
 import { formatError } from '../engine/errors';
+import { reviverHasSource } from '../engine/json';
+
+export { reviverHasSource };
 
 /** Deepest nesting of arrays and objects accepted in a request body (serde_json's own limit, which Qdrant inherits). */
 export const MAX_BODY_DEPTH = 128;
@@ -75,20 +78,6 @@ export function nestingDepth(value: unknown, limit = Infinity): number {
   return max;
 }
 
-let sourceSupport: boolean | undefined;
-
-/** Whether `JSON.parse` hands revivers the source text of primitives (the JSON.parse source text access proposal). */
-export function reviverHasSource(): boolean {
-  if (sourceSupport === undefined) {
-    let seen: unknown;
-    JSON.parse('1', (_key, value, context?: { source?: string }) => {
-      seen = context?.source;
-      return value;
-    });
-    sourceSupport = seen === '1';
-  }
-  return sourceSupport;
-}
 
 const INTEGER_TEXT = /^-?\d+$/;
 const I64_MIN = -(2n ** 63n);

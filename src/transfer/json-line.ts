@@ -9,6 +9,9 @@
  * Only the top-level id is made exact; numbers elsewhere are what `JSON.parse` gives.
  */
 import { integerIdOfDigits } from './point-id';
+import { reviverHasSource } from '../engine/json';
+
+export { reviverHasSource };
 
 /** Options of {@link parseJsonLine}. */
 export interface ParseLineOptions {
@@ -16,20 +19,6 @@ export interface ParseLineOptions {
   portable?: boolean;
 }
 
-let sourceSupport: boolean | undefined;
-
-/** Whether `JSON.parse` gives revivers the source text of primitives. */
-export function reviverHasSource(): boolean {
-  if (sourceSupport === undefined) {
-    let seen: unknown;
-    JSON.parse('1', (_key, value, context?: { source?: string }) => {
-      seen = context?.source;
-      return value;
-    });
-    sourceSupport = seen === '1';
-  }
-  return sourceSupport;
-}
 
 /**
  * Parses a line of JSON. When the result is an object whose `id` is an integer beyond 2^53,
