@@ -279,3 +279,23 @@ describe('every way of writing a space reaches the exact-search codes', () => {
     space.dispose();
   });
 });
+
+describe('a query answered while the IVF index builds', () => {
+  it('uses the plain f32 scan and makes no int8 codes (they would outlive the build)', async () => {
+    const { VectorIndex, DEFAULT_IVF_CONFIG } = await import('../../src/index/vector-index');
+    const dim = 32;
+    const space = spaceOf(kernels, dim, 'Cosine', gaussian(21_000, dim, 93));
+    // A scheduler that never runs a step: the IVF index stays unbuilt.
+    const idle = { request: () => {}, cancel: () => {} };
+    const index = new VectorIndex(space, DEFAULT_IVF_CONFIG, undefined, { scheduler: idle as never });
+    const q = gaussianRows(1, dim, 94)[0];
+    expect(index.search(q, 10, undefined, bySlot)).toEqual(flat(space, q, 10));
+    expect(index.indexedCount).toBe(0);
+    expect(index.exact.memoryBytes()).toBe(0);
+    // An explicit exact query still gets the pruned scan.
+    expect(index.search(q, 10, undefined, bySlot, { exact: true })).toEqual(flat(space, q, 10));
+    expect(index.exact.lastStats.scan).toBe('pruned-int8');
+    index.dispose();
+    space.dispose();
+  });
+});
