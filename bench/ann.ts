@@ -24,7 +24,7 @@
  */
 import type { HnswlibModule } from 'hnswlib-wasm';
 import { openStore, type VecliteClient } from '../src/index';
-import { summarise, type Summary } from './data';
+import { publishOutcome, summarise, type Summary } from './data';
 
 const params = new URLSearchParams(location.search);
 
@@ -166,8 +166,6 @@ export interface AnnBenchResult {
   totalSeconds: number;
 }
 
-/** Where bench/run.mjs reads the outcome (window.__benchResult or window.__benchError). */
-const published = window as unknown as { __benchResult?: AnnBenchResult; __benchError?: string };
 
 // ---------------------------------------------------------------- data
 
@@ -782,16 +780,4 @@ async function main(): Promise<AnnBenchResult> {
   };
 }
 
-main().then(
-  (result) => {
-    log(`done in ${result.totalSeconds.toFixed(1)} s`);
-    published.__benchResult = result;
-    document.body.dataset.done = 'true';
-  },
-  (error: unknown) => {
-    const message = errorText(error);
-    log(`FAILED: ${message}`);
-    published.__benchError = message;
-    document.body.dataset.done = 'error';
-  },
-);
+publishOutcome(main(), log);

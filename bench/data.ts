@@ -106,3 +106,24 @@ export function dot(data: Float32Array, dim: number, r: number, query: Float32Ar
   for (let d = 0; d < dim; d++) s += data[r * dim + d] * query[d];
   return s;
 }
+
+/**
+ * Publishes a benchmark page's outcome where bench/run.mjs reads it: `window.__benchResult` and
+ * `data-done="true"` on success, `window.__benchError` and `data-done="error"` on failure.
+ */
+export function publishOutcome<T extends { totalSeconds: number }>(run: Promise<T>, log: (line: string) => void): void {
+  const target = window as unknown as { __benchResult?: T; __benchError?: string };
+  run.then(
+    (result) => {
+      log(`done in ${result.totalSeconds.toFixed(1)} s`);
+      target.__benchResult = result;
+      document.body.dataset.done = 'true';
+    },
+    (error: unknown) => {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      log(`FAILED: ${message}`);
+      target.__benchError = message;
+      document.body.dataset.done = 'error';
+    },
+  );
+}

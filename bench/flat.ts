@@ -13,7 +13,7 @@
  */
 import { openStore, type VecliteClient } from '../src/index';
 import { loadKernels, Metric } from '../src/wasm/kernels';
-import { bruteForceTopK, dot, normalisedVectors, summarise, type Summary } from './data';
+import { bruteForceTopK, dot, normalisedVectors, publishOutcome, summarise, type Summary } from './data';
 
 const params = new URLSearchParams(location.search);
 function intParam(name: string, fallback: number): number {
@@ -347,16 +347,4 @@ async function main(): Promise<FlatBenchResult> {
   };
 }
 
-main().then(
-  (result) => {
-    log(`done in ${result.totalSeconds.toFixed(1)} s`);
-    window.__benchResult = result;
-    document.body.dataset.done = 'true';
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    log(`FAILED: ${message}`);
-    window.__benchError = message;
-    document.body.dataset.done = 'error';
-  },
-);
+publishOutcome(main(), log);

@@ -26,7 +26,7 @@ import { openStore, type VecliteClient } from '../src/index';
 import { openIndexedDbStorage } from '../src/storage/indexeddb';
 import type { Storage } from '../src/storage/types';
 import { seededRandom } from '../demo/data';
-import { normalisedVectors, summarise, type Summary } from './data';
+import { normalisedVectors, publishOutcome, summarise, type Summary } from './data';
 
 const params = new URLSearchParams(location.search);
 function intParam(name: string, fallback: number): number {
@@ -647,8 +647,6 @@ export interface StorageBenchResult {
   totalSeconds: number;
 }
 
-/** Where run.mjs looks for the outcome (bench/flat.ts declares the same globals with its own result type). */
-const published = window as unknown as { __benchResult?: StorageBenchResult; __benchError?: string };
 
 function slowest(callsMs: number[], count: number): { batch: number; ms: number }[] {
   return callsMs
@@ -957,17 +955,4 @@ function profileRole(): void {
 if (ROLE === 'profile') profileRole();
 else if (ROLE === 'writer') runInFrame(writerRole);
 else if (ROLE === 'reopen') runInFrame(reopenRole);
-else
-  main().then(
-    (result) => {
-      log(`done in ${result.totalSeconds.toFixed(1)} s`);
-      published.__benchResult = result;
-      document.body.dataset.done = 'true';
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      log(`FAILED: ${message}`);
-      published.__benchError = message;
-      document.body.dataset.done = 'error';
-    },
-  );
+else publishOutcome(main(), log);
