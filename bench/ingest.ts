@@ -41,7 +41,7 @@ export interface IngestModules {
     apply(op: unknown, opId: number): void;
     beginUndo(): void;
     commitUndo(): void;
-    takeDirtyChunks(): number[];
+    takeDirtyChunks(): { points: number[]; vectors: Map<string, number[]> };
     readPointsChunk(chunk: number): unknown;
     spaces: Map<string, { readChunk(chunk: number): unknown }>;
     pointsCount: number;
@@ -219,10 +219,9 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
       collection.commitUndo();
       const t4 = now();
       if ((b + 1) % 64 === 0) {
-        for (const chunk of collection.takeDirtyChunks()) {
-          collection.readPointsChunk(chunk);
-          for (const space of collection.spaces.values()) space.readChunk(chunk);
-        }
+        const dirty = collection.takeDirtyChunks();
+        for (const no of dirty.points) collection.readPointsChunk(no);
+        for (const [name, list] of dirty.vectors) for (const no of list) collection.spaces.get(name)?.readChunk(no);
       }
       const t5 = now();
       cpuStop();

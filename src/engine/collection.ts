@@ -215,7 +215,7 @@ export class Collection {
         break;
     }
     this.lastOpId = Math.max(this.lastOpId, opId);
-    this.noteVectorChanges();
+    for (const index of this.vectorIndexes.values()) index.noteWrite();
   }
 
   /** Lets the vector indexes queue a background IVF build (or retrain) that became due. */

@@ -167,6 +167,16 @@ export class VectorIndex implements BuildTask {
     }
   }
 
+  /**
+   * {@link noteChanges} after a write: also tells the scheduler that writes are streaming, so
+   * background steps wait for them to pause.
+   */
+  noteWrite(): void {
+    if (this.disposed) return;
+    this.scheduler.busy();
+    this.noteChanges();
+  }
+
   /** One bounded step of background work (called by the scheduler); returns whether more are wanted. */
   runBuildStep(): boolean {
     if (this.disposed) return (this.requested = false);
