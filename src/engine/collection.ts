@@ -3,7 +3,7 @@
  * payloads and versions by slot in JS, and one WASM vector space per named vector. Every
  * change, live or replayed from the log, goes through `apply`.
  */
-import { CHUNK_SLOTS, VectorSpace } from '../index/vector-space';
+import { CHUNK_SLOTS, PIECE_ALIGN, VectorSpace } from '../index/vector-space';
 import { VectorIndex } from '../index/vector-index';
 import type { Kernels } from '../wasm/kernels';
 import { ivfConfigOf, scalarConfigOf, type CollectionConfig } from './config';
@@ -36,19 +36,62 @@ interface UndoLog {
 /**
  * Chunks changed since the last compaction, per kind: the points part (ids, versions, payloads)
  * and the vectors of each named vector. A payload change dirties only the points part, so a
- * compaction does not rewrite a 1.5 MB vector chunk for it.
+ * compaction does not rewrite a 1.5 MB vector chunk for it. Each chunk comes with the first slot
+ * (within it, rounded down to {@link PIECE_ALIGN}) that changed: only the chunk's tail from there
+ * needs writing (a *piece*), as the stored records already hold the slots before it.
  */
 export interface DirtyChunks {
-  points: number[];
+  points: DirtyChunk[];
   /** By vector name. */
-  vectors: Map<string, number[]>;
+  vectors: Map<string, DirtyChunk[]>;
 }
 
-/** The points part of one persisted chunk: slot s of the chunk is index s of each array. */
+/** A changed chunk and the first slot in it that changed (a multiple of {@link PIECE_ALIGN}). */
+export interface DirtyChunk {
+  no: number;
+  from: number;
+}
+
+/**
+ * The points part of one persisted chunk, or of its tail from slot `from` on (a piece): slot
+ * `from + i` of the chunk is index i of each array. Slots past the arrays' end are empty.
+ */
 export interface PointsChunk {
   keys: (IdKey | null)[];
   versions: number[];
   payloads: (JsonObject | null)[];
+}
+
+/** The first changed slot of each chunk (within the chunk, rounded down to PIECE_ALIGN). */
+class ChangedChunks {
+  private readonly firstChanged = new Map<number, number>();
+
+  /** Notes a changed slot. */
+  add(slot: number): void {
+    const no = Math.floor(slot / CHUNK_SLOTS);
+    const from = slot - no * CHUNK_SLOTS - ((slot - no * CHUNK_SLOTS) % PIECE_ALIGN);
+    const known = this.firstChanged.get(no);
+    if (known === undefined || from < known) this.firstChanged.set(no, from);
+  }
+
+  /** Notes chunks as changed again (after a compaction that failed to write them). */
+  addAll(chunks: DirtyChunk[]): void {
+    for (const { no, from } of chunks) {
+      const known = this.firstChanged.get(no);
+      if (known === undefined || from < known) this.firstChanged.set(no, from);
+    }
+  }
+
+  /** Returns the changed chunks in order and forgets them. */
+  take(): DirtyChunk[] {
+    const taken = [...this.firstChanged].map(([no, from]) => ({ no, from })).sort((a, b) => a.no - b.no);
+    this.firstChanged.clear();
+    return taken;
+  }
+
+  get size(): number {
+    return this.firstChanged.size;
+  }
 }
 
 /** A collection's points and vectors. */
@@ -72,9 +115,9 @@ export class Collection {
   private readonly versions: number[] = [];
   private readonly freeSlots: number[] = [];
   /** Chunks whose points part changed since the last compaction. */
-  private readonly dirtyPoints = new Set<number>();
+  private readonly dirtyPoints = new ChangedChunks();
   /** Chunks whose vectors changed since the last compaction, by vector name. */
-  private readonly dirtyVectors = new Map<string, Set<number>>();
+  private readonly dirtyVectors = new Map<string, ChangedChunks>();
   /** Live slots in Qdrant's id order, rebuilt after ids were added or removed. */
   private sortedSlots: number[] | null = null;
   private undo: UndoLog | null = null;
@@ -87,7 +130,7 @@ export class Collection {
     for (const [vectorName, space] of config.vectors) {
       const vectors = new VectorSpace(kernels, space.size, space.distance);
       this.spaces.set(vectorName, vectors);
-      this.dirtyVectors.set(vectorName, new Set());
+      this.dirtyVectors.set(vectorName, new ChangedChunks());
       this.vectorIndexes.set(vectorName, new VectorIndex(vectors, ivfConfigOf(config), scalarConfigOf(config, vectorName)));
     }
     for (const [field, schema] of config.payloadIndexes) this.indexes.set(field, new PayloadIndex(field, schema.type, schema.params));
@@ -241,13 +284,12 @@ export class Collection {
 
   private touch(slot: number, opId: number): void {
     this.versions[slot] = opId;
-    this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+    this.dirtyPoints.add(slot);
   }
 
   /** Marks the vector chunks of a slot as changed for the given vector names. */
   private touchVectors(slot: number, names: Iterable<string>): void {
-    const chunk = Math.floor(slot / CHUNK_SLOTS);
-    for (const name of names) this.dirtyVectors.get(name)?.add(chunk);
+    for (const name of names) this.dirtyVectors.get(name)?.add(slot);
   }
 
   // ---- atomic batches --------------------------------------------------------------------------
@@ -296,7 +338,7 @@ export class Collection {
       this.keys[slot] = null;
       this.writePayload(slot, null);
       for (const space of spaces) space.clear(slot);
-      this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+      this.dirtyPoints.add(slot);
       this.touchVectors(slot, this.spaces.keys());
     }
     for (const image of images.reverse()) {
@@ -310,7 +352,7 @@ export class Collection {
         if (vector) space.restore(slot, vector);
         else space.clear(slot);
       });
-      this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+      this.dirtyPoints.add(slot);
       this.touchVectors(slot, this.spaces.keys());
     }
     // Slots appended by the batch are dropped again (their vectors were cleared above).
@@ -354,26 +396,21 @@ export class Collection {
     this.writePayload(slot, null);
     this.versions[slot] = 0;
     this.freeSlots.push(slot);
-    this.dirtyPoints.add(Math.floor(slot / CHUNK_SLOTS));
+    this.dirtyPoints.add(slot);
     this.touchVectors(slot, this.spaces.keys());
   }
 
   /** Takes the chunks changed since the last call, per kind (and forgets them). */
   takeDirtyChunks(): DirtyChunks {
-    const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
-    const taken: DirtyChunks = { points: sorted(this.dirtyPoints), vectors: new Map() };
-    this.dirtyPoints.clear();
-    for (const [name, set] of this.dirtyVectors) {
-      taken.vectors.set(name, sorted(set));
-      set.clear();
-    }
+    const taken: DirtyChunks = { points: this.dirtyPoints.take(), vectors: new Map() };
+    for (const [name, changed] of this.dirtyVectors) taken.vectors.set(name, changed.take());
     return taken;
   }
 
   /** Marks chunks as changed again (after a compaction that failed to write them). */
   markDirty(chunks: DirtyChunks): void {
-    for (const chunk of chunks.points) this.dirtyPoints.add(chunk);
-    for (const [name, list] of chunks.vectors) for (const chunk of list) this.dirtyVectors.get(name)?.add(chunk);
+    this.dirtyPoints.addAll(chunks.points);
+    for (const [name, list] of chunks.vectors) this.dirtyVectors.get(name)?.addAll(list);
   }
 
   /** Every slot that holds a point, in slot order. */
@@ -388,19 +425,20 @@ export class Collection {
   /** Whether anything changed since the last compaction. */
   get isDirty(): boolean {
     if (this.dirtyPoints.size > 0) return true;
-    for (const set of this.dirtyVectors.values()) if (set.size > 0) return true;
+    for (const changed of this.dirtyVectors.values()) if (changed.size > 0) return true;
     return false;
   }
 
 
   /**
    * Copies the points part of a chunk out for persistence: the slots up to its last live one
-   * (the arrays are shorter for a chunk still filling up; missing slots load as empty).
+   * (the arrays are shorter for a chunk still filling up; missing slots load as empty); with
+   * `from`, only the chunk's tail from that slot on.
    */
-  readPointsChunk(chunk: number): PointsChunk {
-    const first = chunk * CHUNK_SLOTS;
+  readPointsChunk(chunk: number, from = 0): PointsChunk {
+    const first = chunk * CHUNK_SLOTS + from;
     const out: PointsChunk = { keys: [], versions: [], payloads: [] };
-    let end = Math.min(first + CHUNK_SLOTS, this.keys.length);
+    let end = Math.min(chunk * CHUNK_SLOTS + CHUNK_SLOTS, this.keys.length);
     while (end > first && (this.keys[end - 1] ?? null) === null) end--;
     for (let s = first; s < end; s++) {
       const key = this.keys[s] ?? null;
@@ -411,10 +449,27 @@ export class Collection {
     return out;
   }
 
-  /** Loads the points part of a persisted chunk. Call {@link finishLoading} after the last chunk. */
-  writePointsChunk(chunk: number, stored: PointsChunk): void {
-    const first = chunk * CHUNK_SLOTS;
-    for (let s = 0; s < CHUNK_SLOTS; s++) {
+  /**
+   * Loads the points part of a persisted chunk, or with `from` a piece of it: the slots from
+   * `from` to the chunk's end become what it says (empty past its arrays), whatever earlier
+   * records of the chunk put there. Call {@link finishLoading} after the last chunk.
+   */
+  writePointsChunk(chunk: number, stored: PointsChunk, from = 0): void {
+    if (!Number.isInteger(from) || from < 0 || from >= CHUNK_SLOTS || stored.keys.length > CHUNK_SLOTS - from) {
+      throw new Error(`points chunk ${chunk} from slot ${from}: the stored points do not fit the chunk (damaged store)`);
+    }
+    const first = chunk * CHUNK_SLOTS + from;
+    const end = Math.min(chunk * CHUNK_SLOTS + CHUNK_SLOTS, this.keys.length);
+    // Clear what earlier records put in these slots first, so a key the piece moves is not unmapped after.
+    for (let slot = first; slot < end; slot++) {
+      const key = this.keys[slot];
+      if (key === null || key === undefined) continue;
+      if (this.slotOf.get(key) === slot) this.slotOf.delete(key);
+      this.keys[slot] = null;
+      this.payloads[slot] = null;
+      this.versions[slot] = 0;
+    }
+    for (let s = 0; s < stored.keys.length; s++) {
       const key = stored.keys[s];
       const slot = first + s;
       while (this.keys.length <= slot) this.keys.push(null);

@@ -12,13 +12,20 @@
  * the last compaction, the collection records) plus a small log record without vectors. The
  * vectors are then written once rather than twice (log, then chunks), and the log stays short.
  * Another tab meeting a folded record in its catch-up loads the store again.
+ *
+ * A compaction writes only the tail of each changed chunk, from its first changed slot on (a
+ * *piece*, keyed between the chunk's number and the next). Loading applies a chunk's records in
+ * key order, each replacing the slots from where it starts to the chunk's end, and writing a
+ * record deletes the chunk's records keyed after it, so the last record applied to a slot is the
+ * newest that covers it. Appending batches that do not line up with chunks then writes each
+ * vector about once, instead of rewriting every chunk a batch ends in.
  */
 import { CHUNK_SLOTS, type VectorChunk } from '../index/vector-space';
 import type { VectorIndexSnapshot } from '../index/vector-index';
 import type { Coordinator } from '../storage/coordinator';
-import type { ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage } from '../storage/types';
+import type { ChunkRange, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
-import { Collection, type DirtyChunks, type PointsChunk } from './collection';
+import { Collection, type DirtyChunk, type DirtyChunks, type PointsChunk } from './collection';
 import { loadConfig, storeConfig, type StoredConfig } from './config';
 import { decodeOperation, encodeOperation, type EncodedOperation, type Operation } from './operations';
 
@@ -116,8 +123,9 @@ export class Journal {
       byUid.set(record.uid, collection);
       this.collections.set(record.name, collection);
     }
-    reserveArenas(state.chunks, byUid);
-    for (const chunk of state.chunks) {
+    const chunks = inLoadOrder(state.chunks);
+    reserveArenas(chunks, byUid);
+    for (const chunk of chunks) {
       const collection = byUid.get(chunk.uid);
       if (collection) loadChunk(collection, chunk);
     }
@@ -208,16 +216,24 @@ export class Journal {
   private async writeCompaction(upToSeq: number, log?: LogRecord): Promise<void> {
     const deleteThrough = this.foldedSeq;
     const chunks: ChunkRecord[] = [];
+    const deleteChunks: ChunkRange[] = [];
     const collections: CollectionRecord[] = [];
     const taken: [Collection, DirtyChunks, number][] = [];
     for (const collection of this.collections.values()) {
       const dirty = collection.takeDirtyChunks();
       taken.push([collection, dirty, collection.foldedOpId]);
       collection.foldedOpId = collection.lastOpId;
-      for (const no of dirty.points) chunks.push({ uid: collection.uid, kind: POINTS_KIND, no, data: collection.readPointsChunk(no) });
+      // Only a chunk's tail from its first changed slot is written (a piece); it supersedes the
+      // chunk's records that start after it, which are deleted.
+      const write = (kind: string, { no, from }: DirtyChunk, data: unknown): void => {
+        const key = pieceKey(no, from);
+        chunks.push({ uid: collection.uid, kind, no: key, data });
+        deleteChunks.push({ uid: collection.uid, kind, after: key, before: no + 1 });
+      };
+      for (const chunk of dirty.points) write(POINTS_KIND, chunk, collection.readPointsChunk(chunk.no, chunk.from));
       for (const [name, list] of dirty.vectors) {
         const space = collection.spaces.get(name);
-        if (space) for (const no of list) chunks.push({ uid: collection.uid, kind: VECTOR_KIND + name, no, data: space.readChunk(no) });
+        if (space) for (const chunk of list) write(VECTOR_KIND + name, chunk, space.readChunk(chunk.no, chunk.from));
       }
       // The IVF centroids and list assignment (and int8 ranges), so reopening does not retrain.
       for (const [name, index] of collection.vectorIndexes) {
@@ -226,7 +242,7 @@ export class Journal {
       }
       collections.push(this.recordOf(collection));
     }
-    const snapshot: CompactionSnapshot = { upToSeq, deleteThrough, collections, chunks };
+    const snapshot: CompactionSnapshot = { upToSeq, deleteThrough, collections, chunks, deleteChunks };
     if (log) snapshot.log = log;
     try {
       await this.storage.compact(snapshot);
@@ -278,7 +294,7 @@ export class Journal {
         byUid.delete(previous.uid);
       }
       const collection = this.collectionOf(record);
-      const chunks = collection.foldedOpId > 0 ? await this.storage.chunksOf(record.uid) : [];
+      const chunks = collection.foldedOpId > 0 ? inLoadOrder(await this.storage.chunksOf(record.uid)) : [];
       reserveArenas(chunks, new Map([[record.uid, collection]]));
       for (const chunk of chunks) loadChunk(collection, chunk);
       collection.finishLoading();
@@ -363,14 +379,31 @@ function reserveArenas(chunks: ChunkRecord[], byUid: Map<string, Collection>): v
     const name = chunk.kind.slice(VECTOR_KIND.length);
     const byName = highest.get(collection) ?? new Map<string, number>();
     highest.set(collection, byName);
-    byName.set(name, Math.max(byName.get(name) ?? 0, chunk.no + 1));
+    byName.set(name, Math.max(byName.get(name) ?? 0, Math.floor(chunk.no) + 1));
   }
   for (const [collection, byName] of highest) {
     for (const [name, chunkCount] of byName) collection.spaces.get(name)?.ensureCapacity(chunkCount * CHUNK_SLOTS);
   }
 }
 
+/**
+ * The `no` of a chunk's record: the chunk number for the whole chunk, and chunk + from / CHUNK_SLOTS
+ * for a piece from slot `from` (exact in binary), so that records sort as they must be loaded:
+ * the chunk, then its pieces by where they start.
+ */
+function pieceKey(no: number, from: number): number {
+  return no + from / CHUNK_SLOTS;
+}
+
+/** Chunk records in the order they must be loaded (backends may list them in another order). */
+function inLoadOrder(chunks: ChunkRecord[]): ChunkRecord[] {
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...chunks].sort((a, b) => compare(a.uid, b.uid) || compare(a.kind, b.kind) || a.no - b.no);
+}
+
 function loadChunk(collection: Collection, chunk: ChunkRecord): void {
-  if (chunk.kind === POINTS_KIND) collection.writePointsChunk(chunk.no, chunk.data as PointsChunk);
-  else if (chunk.kind.startsWith(VECTOR_KIND)) collection.spaces.get(chunk.kind.slice(VECTOR_KIND.length))?.writeChunk(chunk.no, chunk.data as VectorChunk);
+  const no = Math.floor(chunk.no);
+  const from = Math.round((chunk.no - no) * CHUNK_SLOTS);
+  if (chunk.kind === POINTS_KIND) collection.writePointsChunk(no, chunk.data as PointsChunk, from);
+  else if (chunk.kind.startsWith(VECTOR_KIND)) collection.spaces.get(chunk.kind.slice(VECTOR_KIND.length))?.writeChunk(no, chunk.data as VectorChunk, from);
 }

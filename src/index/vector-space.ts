@@ -15,17 +15,24 @@ export function metricOf(distance: Distance): MetricCode {
   return Metric[distance];
 }
 
-/** The vectors of one chunk, copied out of WASM memory for persistence. */
+/**
+ * The vectors of one chunk, or of its tail from slot `from` on (a *piece*), copied out of WASM
+ * memory for persistence. A piece says everything about the slots from `from` to the chunk's end:
+ * loaded over the chunk's earlier records, it replaces what they held there.
+ */
 export interface VectorChunk {
   /**
-   * The rows of the chunk's slots up to its last one with a vector (at most CHUNK_SLOTS × dim
-   * numbers; rows after it are left out, so a chunk still filling up is written short); slots
-   * without a vector hold zeros.
+   * The rows of the slots from `from` up to the last one with a vector (at most
+   * (CHUNK_SLOTS − from) × dim numbers; rows after it are left out, so a chunk still filling up is
+   * written short); slots without a vector hold zeros.
    */
   data: Float32Array;
-  /** CHUNK_SLOTS / 32 words; bit s set ⇔ slot (chunk × CHUNK_SLOTS + s) has a vector. */
+  /** (CHUNK_SLOTS − from) / 32 words; bit s set ⇔ slot (chunk × CHUNK_SLOTS + from + s) has a vector. */
   present: Uint32Array;
 }
+
+/** Pieces start on a word of the presence bitmap, so that loading one copies whole words. */
+export const PIECE_ALIGN = 32;
 
 /** Records the slots of a space written or cleared since it was last asked (see VectorSpace.followChanges). */
 export interface ChangeFollower {
@@ -197,12 +204,17 @@ export class VectorSpace {
     return this.kernels.f32(this.dataPtr + slot * this.dim * 4, this.dim).slice();
   }
 
-  /** Copies one chunk out for persistence (only the rows up to its last slot with a vector). */
-  readChunk(chunk: number): VectorChunk {
-    const first = chunk * CHUNK_SLOTS;
-    if (first >= this.capacity) return { data: new Float32Array(0), present: new Uint32Array(CHUNK_SLOTS / 32) };
-    const present = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32).slice();
-    let rows = CHUNK_SLOTS;
+  /**
+   * Copies one chunk out for persistence (only the rows up to its last slot with a vector), or,
+   * with `from` (a multiple of {@link PIECE_ALIGN}), only its tail from that slot on.
+   */
+  readChunk(chunk: number, from = 0): VectorChunk {
+    checkPieceStart(from);
+    const first = chunk * CHUNK_SLOTS + from;
+    const slots = CHUNK_SLOTS - from;
+    if (first >= this.capacity) return { data: new Float32Array(0), present: new Uint32Array(slots / 32) };
+    const present = this.kernels.u32(this.presentPtr + (first / 32) * 4, slots / 32).slice();
+    let rows = slots;
     while (rows > 0 && !(present[(rows - 1) >>> 5] & (1 << ((rows - 1) & 31)))) rows--;
     const data = this.kernels.f32(this.dataPtr + first * this.dim * 4, rows * this.dim).slice();
     // Stale numbers of freed slots are not part of the state: zero them so chunks compare equal.
@@ -213,18 +225,24 @@ export class VectorSpace {
   }
 
   /**
-   * Loads one persisted chunk back (vectors are already normalised, so they are copied as they
-   * are). Rows the stored data leaves out are zeroed; chunks written full by earlier versions load too.
-   * Followers hear of every slot that held or now holds a vector; the index's own record does not
-   * (it restores its state separately, see takeChangedSlots).
+   * Loads one persisted chunk back, or with `from` a piece of it (the slots from `from` to the
+   * chunk's end; earlier slots keep what they hold). Vectors are already normalised, so they are
+   * copied as they are. Rows the stored data leaves out are zeroed; chunks written full by earlier
+   * versions load too. Followers hear of every slot that held or now holds a vector; the index's
+   * own record does not (it restores its state separately, see takeChangedSlots).
    */
-  writeChunk(chunk: number, stored: VectorChunk): void {
-    const first = chunk * CHUNK_SLOTS;
-    this.ensureCapacity(first + CHUNK_SLOTS);
-    const rows = this.kernels.f32(this.dataPtr + first * this.dim * 4, CHUNK_SLOTS * this.dim);
+  writeChunk(chunk: number, stored: VectorChunk, from = 0): void {
+    checkPieceStart(from);
+    const first = chunk * CHUNK_SLOTS + from;
+    const slots = CHUNK_SLOTS - from;
+    if (stored.data.length > slots * this.dim || stored.present.length !== slots / 32) {
+      throw new Error(`chunk ${chunk} from slot ${from}: the stored vectors do not fit the chunk (damaged store)`);
+    }
+    this.ensureCapacity(chunk * CHUNK_SLOTS + CHUNK_SLOTS);
+    const rows = this.kernels.f32(this.dataPtr + first * this.dim * 4, slots * this.dim);
     rows.set(stored.data);
     if (stored.data.length < rows.length) rows.fill(0, stored.data.length);
-    const words = this.kernels.u32(this.presentPtr + (first / 32) * 4, CHUNK_SLOTS / 32);
+    const words = this.kernels.u32(this.presentPtr + (first / 32) * 4, slots / 32);
     for (const follower of this.followers) {
       for (let w = 0; w < words.length; w++) {
         let bits = (words[w] | stored.present[w]) >>> 0;
@@ -294,4 +312,10 @@ function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function checkPieceStart(from: number): void {
+  if (!Number.isInteger(from) || from < 0 || from >= CHUNK_SLOTS || from % PIECE_ALIGN !== 0) {
+    throw new Error(`a chunk piece must start at a multiple of ${PIECE_ALIGN} below ${CHUNK_SLOTS}, not ${from}`);
+  }
 }

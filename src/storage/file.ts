@@ -38,10 +38,14 @@ import { unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { ChangesSince, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage, StorageEstimateInfo, StoredState } from './types';
+import type { ChangesSince, ChunkRange, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage, StorageEstimateInfo, StoredState } from './types';
 
-/** The layout version this code writes (in meta.rec). */
-export const FILE_FORMAT = 1;
+/**
+ * The layout version this code writes (in meta.rec). Format 2 may hold chunk pieces (fractional
+ * `no`), which format 1 code would load as whole chunks, so it refuses them; format 1 is read as is.
+ */
+export const FILE_FORMAT = 2;
+const READABLE_FORMATS: readonly unknown[] = [1, 2];
 
 /** Options of {@link fileStorage}. */
 export interface FileStorageOptions {
@@ -111,8 +115,7 @@ class FileBackend implements FileStorage {
   }
 
   private chunkFile(chunk: Pick<ChunkRecord, 'uid' | 'kind' | 'no'>): string {
-    const kind = createHash('sha256').update(chunk.kind).digest('hex').slice(0, 40);
-    return join(this.chunkDir(chunk.uid), `${kind}.${chunk.no}${RECORD}`);
+    return join(this.chunkDir(chunk.uid), `${kindHash(chunk.kind)}.${chunk.no}${RECORD}`);
   }
 
   private logFile(seq: number): string {
@@ -130,7 +133,7 @@ class FileBackend implements FileStorage {
       for (const sub of ['collections', 'log', 'chunks']) await mkdir(this.path(sub), { recursive: true, mode: 0o700 });
       await removeTemporaryFiles(this.dir, 2);
       const meta = await readRecordIfExists<Meta>(this.path(META));
-      if (meta && meta.format !== FILE_FORMAT) {
+      if (meta && !READABLE_FORMATS.includes(meta.format)) {
         throw new Error(`${this.dir} was written with file format ${String(meta.format)}; this build reads format ${FILE_FORMAT}`);
       }
       if (meta) this.meta = meta;
@@ -269,6 +272,7 @@ class FileBackend implements FileStorage {
       await dirs.get(dir);
       await this.writeFile(this.chunkFile(chunk), chunk);
     });
+    for (const range of snapshot.deleteChunks ?? []) await this.deleteChunkRange(range);
     for (const collection of snapshot.collections) await this.writeFile(this.collectionFile(collection.uid), collection);
     for (const dir of dirs.keys()) await this.syncDir(dir);
     await this.syncDir(this.path('chunks'));
@@ -287,6 +291,18 @@ class FileBackend implements FileStorage {
     await this.syncDir(this.path('log'));
     await unlink(this.path(JOURNAL)).catch(ignoreMissing);
     await this.syncDir(this.dir);
+  }
+
+  /** Removes the chunk files of one collection and kind whose `no` lies strictly inside the range. */
+  private async deleteChunkRange(range: ChunkRange): Promise<void> {
+    const dir = this.chunkDir(range.uid);
+    const prefix = `${kindHash(range.kind)}.`;
+    const files = await readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : Promise.reject(error)));
+    for (const file of files) {
+      if (!file.startsWith(prefix) || !file.endsWith(RECORD)) continue;
+      const no = Number(file.slice(prefix.length, -RECORD.length));
+      if (no > range.after && no < range.before) await unlink(join(dir, file)).catch(ignoreMissing);
+    }
   }
 
   /** Writes a record durably: temporary file, fsync, rename over the final name. */
@@ -445,4 +461,9 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
     while (next < items.length) await work(items[next++]);
   });
   await Promise.all(lanes);
+}
+
+/** The file-name form of a chunk kind (kinds hold vector names, which may hold any character). */
+function kindHash(kind: string): string {
+  return createHash('sha256').update(kind).digest('hex').slice(0, 40);
 }

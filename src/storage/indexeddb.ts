@@ -28,9 +28,9 @@ import { StaleStateError, type ChangesSince, type ChunkRecord, type CollectionRe
  * (a VersionError for a new connection; tabs already open are told the data is gone).
  * Version 1 databases are read as they are (their chunks are inline) and upgraded in place.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Layout versions this code reads. */
-const READABLE_VERSIONS: readonly unknown[] = [undefined, 1, 2];
+const READABLE_VERSIONS: readonly unknown[] = [undefined, 1, 2, 3];
 
 interface VecliteDB extends DBSchema {
   collections: { key: string; value: CollectionRecord };
@@ -68,6 +68,8 @@ export async function openIndexedDbStorage(storeName: string, options: IndexedDb
           database.createObjectStore('meta');
         }
         // 1 → 2: the same stores; chunks may now hold Blobs (both forms are read).
+        // 2 → 3: the same stores; a chunk may now be followed by pieces (fractional `no`), which
+        // version 2 code would load as whole chunks: it must not open a version 3 database.
       },
       // Another connection wants to delete or upgrade the database: let it, and say the data is gone.
       blocking() {
@@ -288,6 +290,7 @@ class IndexedDbStorage implements Storage {
     const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readwrite', DURABLE);
     const fresh = snapshot.log ? this.isFresh(tx, snapshot.log.seq - 1) : undefined;
     const chunks = tx.objectStore('chunks');
+    for (const range of snapshot.deleteChunks ?? []) quietly(chunks.delete(IDBKeyRange.bound([range.uid, range.kind, range.after], [range.uid, range.kind, range.before], true, true)));
     for (const chunk of snapshot.chunks) quietly(chunks.put(toStored(chunk, this.blobChunks)));
     const collections = tx.objectStore('collections');
     for (const collection of snapshot.collections) quietly(collections.put(collection));

@@ -27,6 +27,14 @@ export interface ChunkRecord {
   data: unknown;
 }
 
+/** The chunk records of one collection and kind whose `no` lies strictly between `after` and `before`. */
+export interface ChunkRange {
+  uid: string;
+  kind: string;
+  after: number;
+  before: number;
+}
+
 /** Everything storage holds, as read when a store opens. */
 export interface StoredState {
   collections: CollectionRecord[];
@@ -63,6 +71,11 @@ export interface CompactionSnapshot {
   deleteThrough: number;
   collections: CollectionRecord[];
   chunks: ChunkRecord[];
+  /**
+   * Chunk records to delete in the same transaction: for each range, the records of that
+   * collection and kind whose `no` lies strictly between `after` and `before`.
+   */
+  deleteChunks?: ChunkRange[];
   /**
    * A log record written in the same transaction (its seq is `upToSeq`): a change set whose
    * content is already in these chunks (the engine's "folded batch"). It advances the log so
@@ -122,8 +135,9 @@ export interface Storage {
    */
   append(record: LogRecord): Promise<void>;
   /**
-   * Writes chunks and collection records and deletes the log records they fold, in one
-   * transaction; with `snapshot.log`, also that log record, under the same check as `append`.
+   * Writes chunks and collection records, deletes the chunk ranges listed and the log records
+   * they fold, in one transaction; with `snapshot.log`, also that log record, under the same
+   * check as `append`.
    */
   compact(snapshot: CompactionSnapshot): Promise<void>;
   /** Closes the backend; pending transactions still commit. */
