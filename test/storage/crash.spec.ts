@@ -4,7 +4,7 @@
  * same profile. After each relaunch the store must open without error, hold every acknowledged
  * write, and show no batch partly applied.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -23,6 +23,7 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
   const random = rng(2026);
   const acks = new Acks();
   let current: Awaited<ReturnType<typeof launchOwned>> | undefined;
+  let failed = false;
   try {
     let next = 0;
     for (let round = 0; round <= ROUNDS; round++) {
@@ -36,7 +37,9 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
       });
       owned.page.on('pageerror', (error) => errors.push(String(error)));
       await owned.page.goto(url);
-      await owned.page.evaluate(() => (globalThis as any).lab.open('crash', 4));
+      await owned.page.evaluate(() => (globalThis as any).lab.open('crash', 4)).catch((error: Error) => {
+        throw new Error(`round ${round}: the store did not open: ${error.message}`);
+      });
       const points = await owned.page.evaluate(() => (globalThis as any).lab.dump() as Promise<Dumped[]>);
       next = checkAgainst(points, acks, BATCH, `round ${round}, ${opened}`) + 1;
       const bulk = await owned.page.evaluate(() => (globalThis as any).lab.dumpBulk() as Promise<Record<number, number>>);
@@ -54,10 +57,15 @@ test(`no acknowledged write is lost across ${ROUNDS} SIGKILLs of the browser, co
       await new Promise((r) => setTimeout(r, 150 + random() * 1200));
       await owned.kill();
     }
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     // A failed round must not leave its browser running (it would hold the profile and the CPU).
     await current?.kill().catch(() => {});
     await server.close();
+    // CRASH_KEEP_PROFILE=dir keeps a failed run's profile there (Chromium's IndexedDB LOG files say why it failed).
+    if (failed && process.env.CRASH_KEEP_PROFILE) cpSync(profile, process.env.CRASH_KEEP_PROFILE, { recursive: true });
     rmSync(profile, { recursive: true, force: true });
   }
 });
