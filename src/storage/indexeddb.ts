@@ -44,21 +44,47 @@ export function databaseName(storeName: string): string {
   return `veclite:${storeName}`;
 }
 
-/**
- * Opens (creating if needed) the database of a store. Uses the global `indexedDB` (in Node,
- * load `fake-indexeddb/auto` first).
- */
 /** Options of {@link openIndexedDbStorage}. */
 export interface IndexedDbStorageOptions {
   /** Store large typed arrays of chunks as Blobs (faster, not yet shown crash-safe; see above). Default false. */
   blobChunks?: boolean;
 }
 
+/**
+ * How long to wait before each new attempt to open a database whose backing store failed to open
+ * (ms). Chromium sometimes reports `UnknownError: Internal error opening backing store` just after
+ * the browser was killed (1 of 7 runs of the SIGKILL crash test here); a later attempt can succeed.
+ */
+export const OPEN_RETRY_DELAYS_MS: readonly number[] = [100, 400, 1500];
+
+/**
+ * Runs `open`, and runs it again after each delay while it fails with an `UnknownError` (a
+ * backing-store failure, not a refusal such as a VersionError); the last failure is thrown.
+ */
+export async function retryingOpen<T>(
+  open: () => Promise<T>,
+  delaysMs: readonly number[] = OPEN_RETRY_DELAYS_MS,
+  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await open();
+    } catch (error) {
+      if ((error as { name?: unknown } | null)?.name !== 'UnknownError' || attempt >= delaysMs.length) throw error;
+      await sleep(delaysMs[attempt]);
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the database of a store. Uses the global `indexedDB` (in Node,
+ * load `fake-indexeddb/auto` first).
+ */
 export async function openIndexedDbStorage(storeName: string, options: IndexedDbStorageOptions = {}): Promise<Storage> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this environment');
   let storage: IndexedDbStorage | undefined;
   let created = false;
-  const db = await openDB<VecliteDB>(databaseName(storeName), SCHEMA_VERSION, {
+  const db = await retryingOpen(() => openDB<VecliteDB>(databaseName(storeName), SCHEMA_VERSION, {
     upgrade(database, oldVersion) {
         created = oldVersion === 0;
         if (oldVersion < 1) {
@@ -79,7 +105,7 @@ export async function openIndexedDbStorage(storeName: string, options: IndexedDb
       terminated() {
         storage?.markLost('the browser closed the database (site data cleared or evicted)');
       },
-    });
+    }));
   storage = new IndexedDbStorage(db, options.blobChunks === true);
   // A new database for a store the registry knows: its data was deleted while it was closed.
   // Say so once (every call fails until the store is reopened) rather than open silently empty.

@@ -13,7 +13,7 @@ import { Engine, type EngineOptions } from '../../src/engine/engine';
 import { CHUNK_SLOTS, VectorSpace } from '../../src/index/vector-space';
 import type { Coordinator } from '../../src/storage/coordinator';
 import { fileStorage } from '../../src/storage/file';
-import { databaseName, openIndexedDbStorage, SCHEMA_VERSION } from '../../src/storage/indexeddb';
+import { databaseName, openIndexedDbStorage, OPEN_RETRY_DELAYS_MS, retryingOpen, SCHEMA_VERSION } from '../../src/storage/indexeddb';
 import type { CompactionSnapshot, Storage } from '../../src/storage/types';
 import { loadKernels } from '../../src/wasm/kernels';
 import { randomVectors } from '../support/reference';
@@ -435,5 +435,51 @@ describe('dirty chunks per kind', () => {
     const before = await dump(e);
     expect(await dump(await engine(name))).toEqual(before);
     await e.close();
+  });
+});
+
+describe('opening a database whose backing store fails to open', () => {
+  const backingStoreError = () => new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError');
+
+  test('an UnknownError is retried after each delay; the attempt that succeeds is returned', async () => {
+    const slept: number[] = [];
+    let attempts = 0;
+    const opened = await retryingOpen(
+      async () => {
+        attempts++;
+        if (attempts < 3) throw backingStoreError();
+        return 'db';
+      },
+      OPEN_RETRY_DELAYS_MS,
+      async (ms) => void slept.push(ms),
+    );
+    expect(opened).toBe('db');
+    expect(attempts).toBe(3);
+    expect(slept).toEqual(OPEN_RETRY_DELAYS_MS.slice(0, 2));
+  });
+
+  test('other errors (a VersionError) are not retried; a backing store that never opens fails after the last delay', async () => {
+    let attempts = 0;
+    const refused = retryingOpen(
+      async () => {
+        attempts++;
+        throw new DOMException('newer version', 'VersionError');
+      },
+      [1, 1, 1],
+      async () => {},
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'VersionError' });
+    expect(attempts).toBe(1);
+    attempts = 0;
+    const broken = retryingOpen(
+      async () => {
+        attempts++;
+        throw backingStoreError();
+      },
+      [1, 2, 3],
+      async () => {},
+    );
+    await expect(broken).rejects.toMatchObject({ name: 'UnknownError' });
+    expect(attempts).toBe(4);
   });
 });
