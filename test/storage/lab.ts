@@ -4,6 +4,8 @@
  * acknowledged writes with the checks that every one of them survived.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
@@ -145,4 +147,22 @@ export function checkAgainst(points: Dumped[], acks: Acks, batchSize: number, co
   for (const batch of byBatch.keys()) highest = Math.max(highest, batch);
   for (const batch of acks.upserts) highest = Math.max(highest, batch);
   return highest;
+}
+
+/**
+ * The corruption Chromium's own LevelDB reported for the profile's IndexedDB (the `Corruption:`
+ * lines of its LOG files, and `corruption_info.json`): empty when LevelDB found none.
+ */
+export function chromiumCorruption(profile: string): string[] {
+  const root = join(profile, 'Default', 'IndexedDB');
+  if (!existsSync(root)) return [];
+  const found: string[] = [];
+  for (const dir of readdirSync(root).filter((d) => d.endsWith('.leveldb'))) {
+    for (const file of readdirSync(join(root, dir))) {
+      const path = join(root, dir, file);
+      if (file === 'corruption_info.json') found.push(`${file}: ${readFileSync(path, 'utf8').trim()}`);
+      else if (file.startsWith('LOG')) found.push(...readFileSync(path, 'utf8').split('\n').filter((line) => line.includes('Corruption:')));
+    }
+  }
+  return found;
 }

@@ -45,6 +45,11 @@ export class InvertedLists {
   private positionOfSlot = new Int32Array(0);
   private total = 0;
   private squares = 0;
+  /** Views of the whole WASM memory, made again only when it grew (a view per row cost ~4 µs an add). */
+  private viewedBuffer: ArrayBuffer | null = null;
+  private bytes = new Uint8Array(0);
+  private words = new Int32Array(0);
+  private floats = new Float32Array(0);
 
   /**
    * @param rowBytes bytes per row, a positive multiple of 4
@@ -125,11 +130,11 @@ export class InvertedLists {
     const n = this.sizes[list];
     if (n === this.capacities[list]) this.reserve(list, Math.max(4, Math.ceil(n * 1.5)));
     this.ensureSlots(slot + 1);
-    const bytes = new Uint8Array(this.kernels.memory.buffer);
+    this.refreshViews();
     const to = this.dataPtr[list] + n * this.rowBytes;
-    bytes.copyWithin(to, src, src + this.rowBytes);
-    this.kernels.i32(this.slotsPtr[list] + n * 4, 1)[0] = slot;
-    if (this.hasAux) this.kernels.f32(this.auxPtr[list] + n * 4, 1)[0] = aux;
+    this.bytes.copyWithin(to, src, src + this.rowBytes);
+    this.words[(this.slotsPtr[list] >>> 2) + n] = slot;
+    if (this.hasAux) this.floats[(this.auxPtr[list] >>> 2) + n] = aux;
     this.listOfSlot[slot] = list;
     this.positionOfSlot[slot] = n;
     this.sizes[list] = n + 1;
@@ -144,16 +149,16 @@ export class InvertedLists {
     const pos = this.positionOfSlot[slot];
     const last = this.sizes[list] - 1;
     if (pos !== last) {
-      const bytes = new Uint8Array(this.kernels.memory.buffer);
+      this.refreshViews();
       const base = this.dataPtr[list];
-      bytes.copyWithin(base + pos * this.rowBytes, base + last * this.rowBytes, base + (last + 1) * this.rowBytes);
-      const slots = this.kernels.i32(this.slotsPtr[list], last + 1);
-      const moved = slots[last];
-      slots[pos] = moved;
+      this.bytes.copyWithin(base + pos * this.rowBytes, base + last * this.rowBytes, base + (last + 1) * this.rowBytes);
+      const slots = this.slotsPtr[list] >>> 2;
+      const moved = this.words[slots + last];
+      this.words[slots + pos] = moved;
       this.positionOfSlot[moved] = pos;
       if (this.hasAux) {
-        const aux = this.kernels.f32(this.auxPtr[list], last + 1);
-        aux[pos] = aux[last];
+        const aux = this.auxPtr[list] >>> 2;
+        this.floats[aux + pos] = this.floats[aux + last];
       }
     }
     this.listOfSlot[slot] = NO_LIST;
@@ -193,6 +198,16 @@ export class InvertedLists {
     this.listOfSlot = new Int32Array(0);
     this.positionOfSlot = new Int32Array(0);
     this.total = this.squares = 0;
+  }
+
+  /** Makes the whole-memory views current (WASM memory growth replaces the buffer). */
+  private refreshViews(): void {
+    const buffer = this.kernels.memory.buffer as ArrayBuffer;
+    if (buffer === this.viewedBuffer) return;
+    this.viewedBuffer = buffer;
+    this.bytes = new Uint8Array(buffer);
+    this.words = new Int32Array(buffer);
+    this.floats = new Float32Array(buffer);
   }
 
   private ensureSlots(length: number): void {
