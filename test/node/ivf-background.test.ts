@@ -244,15 +244,28 @@ describe('VectorIndex: retraining in the background', () => {
     const during = index.snapshotIfChanged()!;
     expect(during.ivf?.centroids).toEqual(first.ivf?.centroids);
     expect(during.ivf?.lists.filter((l) => l >= 0).length).toBe(6000);
-    // Reopening from that snapshot: the retrain is still due and starts again.
-    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: new ManualScheduler(), stepWork: STEP });
+    // Reopening from that snapshot: its lists are laid out in bounded steps, without training;
+    // search is exact until then. The retrain is still due and starts after it.
+    const reopenedSteps = new ManualScheduler();
+    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: reopenedSteps, stepWork: STEP });
     const runs = trainingRunCount();
     reopened.restore(structuredClone(during));
+    expect(reopened.activeBuild?.phase).toBe('layout');
+    expect(reopened.indexedCount).toBe(0);
+    expect(reopened.search(queries[1], 10, undefined, bySlot)).toEqual(exact(space, queries[1]));
+    expect(reopened.snapshotIfChanged()).toBeNull(); // the stored snapshot stays the truth meanwhile
+    let layoutSteps = 0;
+    while (reopened.ivfIndex === null) {
+      expect(reopenedSteps.runNext()).toBe(true);
+      layoutSteps++;
+    }
+    expect(layoutSteps).toBeGreaterThan(1); // bounded steps, not one long one
     expect(trainingRunCount()).toBe(runs);
     expect(reopened.indexedCount).toBe(6000);
+    expect(reopened.ivfIndex!.toSnapshot().lists).toEqual(during.ivf!.lists);
     expect(reopened.indexing).toBe(true);
-    index.restore(structuredClone(first)); // drops the running build
-    expect(index.activeBuild).toBeNull();
+    index.restore(structuredClone(first)); // drops the running build: what runs now is the layout
+    expect(index.activeBuild?.phase).toBe('layout');
     reopened.dispose();
     index.dispose();
     space.dispose();
@@ -336,6 +349,7 @@ describe('through the engine: status, automatic start, persistence', () => {
     await reopened.close(); // the completed index is saved
     const runs = trainingRunCount();
     const third = await open(name);
+    await untilGreen(third, 'c'); // the saved lists laid out again, in the background
     const info = await third.getCollection('c');
     expect(info.status).toBe('green');
     expect(info.indexed_vectors_count).toBe(N);

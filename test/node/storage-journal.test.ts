@@ -483,3 +483,44 @@ describe('opening a database whose backing store fails to open', () => {
     expect(attempts).toBe(4);
   });
 });
+
+describe('opening reads the chunks in parallel transactions', () => {
+  test('a compaction committed between the first read and the chunk reads is noticed: the store is read again, consistently', async () => {
+    const name = freshName('parallel-load');
+    const writer = await engine(name, { foldBytes: 64, compactEvery: 1000 });
+    await writer.createCollection('c', { vectors: { size: 8, distance: 'Dot' } });
+    for (let b = 0; b < 6; b++) await writer.upsert('c', batch(b * 700, 700, b), WAIT); // folded: chunks on disk
+    const storage = await openIndexedDbStorage(name);
+    // Delay the first transaction's completion until the writer has folded one more batch, so the
+    // chunk reads that follow see a newer store than the collections and log read before them.
+    type Db = { transaction: (...args: unknown[]) => { done: Promise<void> } };
+    const inner = storage as unknown as { db: Db };
+    const db = inner.db;
+    let firstReads = 0;
+    let wrote = false;
+    const forward = <T extends object>(target: T, override: Record<PropertyKey, unknown>): T =>
+      new Proxy(target, {
+        get: (t, key) => {
+          if (key in override) return override[key];
+          const value = Reflect.get(t, key, t) as unknown;
+          return typeof value === 'function' ? value.bind(t) : value;
+        },
+      });
+    inner.db = forward(db, {
+      transaction: (...args: unknown[]) => {
+        const tx = db.transaction(...args);
+        if (!Array.isArray(args[0]) || args[0].length !== 4 || args[1] !== 'readonly') return tx;
+        firstReads++;
+        if (wrote) return tx;
+        wrote = true;
+        return forward(tx, { done: tx.done.then(() => writer.upsert('c', batch(4200, 700, 99, 'late'), WAIT)).then(() => undefined) });
+      },
+    });
+    const reader = await engine(name, { coordinator: deaf() }, storage);
+    expect(firstReads).toBe(2); // the first snapshot was thrown away
+    expect(await dump(reader)).toEqual(await dump(writer));
+    expect((await reader.count('c', { filter: { must: [{ key: 'tag', match: { value: 'late' } }] } })).count).toBe(700);
+    await reader.close();
+    await writer.close();
+  });
+});

@@ -24,7 +24,8 @@ import type { VectorSpace } from '../vector-space';
 import { COPY_WEIGHT, CoarseQuantizer, CoarseTrainer, DEFAULT_ITERATIONS } from './coarse-quantizer';
 import { InvertedLists } from './inverted-lists';
 import { presentSlots } from './random';
-import { Int8Codec, trainInt8Params } from '../quantization/int8-codec';
+import { Int8Codec, trainInt8Params, validateInt8Params } from '../quantization/int8-codec';
+import type { IvfSnapshot } from './ivf-index';
 
 /** Options of an IVF build ({@link IvfBuilder}, `IvfIndex.build`). */
 export interface IvfBuildOptions {
@@ -49,6 +50,8 @@ export interface BuiltIvf {
   codec: Int8Codec | null;
   lists: InvertedLists;
   training: { seed: number; sample: number | null; iterations: number };
+  /** For a resumed snapshot: the points and imbalance when its centroids were trained (retrain criteria). */
+  trained?: { size: number; imbalance: number };
 }
 
 /** Phases of a build, in order. */
@@ -105,9 +108,55 @@ export class IvfBuilder {
   private assignProgress = 0;
   private nextReport = ASSIGN_CHUNK;
   private taken = false;
+  private trained: BuiltIvf['trained'];
+
+  /**
+   * Prepares to reopen a persisted index over the same space without training: the centroids
+   * are taken as they are and each slot goes back to its recorded list (slots the snapshot does
+   * not know, written after it, go to their nearest centroid; recorded slots that no longer hold
+   * a vector are skipped). What is left is the layout — copying every row into its list — which
+   * runs in bounded steps like a build's.
+   * @throws RangeError when the snapshot does not fit the space
+   */
+  static resume(space: VectorSpace, snapshot: IvfSnapshot): IvfBuilder {
+    if (snapshot?.format !== 'veclite-ivf' || snapshot.version !== 1) throw new RangeError('IvfIndex.fromSnapshot: not a veclite IVF snapshot (version 1)');
+    if (snapshot.dim !== space.dim || snapshot.distance !== space.distance) {
+      throw new RangeError(`IvfIndex.fromSnapshot: snapshot is for ${snapshot.dim}-d ${snapshot.distance}, the space is ${space.dim}-d ${space.distance}`);
+    }
+    const quantizer = CoarseQuantizer.fromCentroids(space.kernels, space.distance, space.dim, snapshot.centroids);
+    let codec: Int8Codec | null = null;
+    try {
+      if (snapshot.quantization) {
+        validateInt8Params(snapshot.quantization, space.dim);
+        const q = snapshot.quantization;
+        codec = new Int8Codec(space.kernels, { dim: q.dim, quantile: q.quantile, mid: q.mid.slice(), scale: q.scale.slice() });
+      }
+      const recorded = snapshot.lists;
+      const nlist = quantizer.nlist;
+      const slots = presentSlots(space);
+      const assignment = new Int32Array(slots.length);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i];
+        const list = slot < recorded.length ? recorded[slot] : -1;
+        assignment[i] = list >= 0 && list < nlist ? list : quantizer.assignPointer(space.basePointer + slot * space.dim * 4);
+      }
+      const builder = new IvfBuilder(space, { nlist, seed: snapshot.training.seed, sample: snapshot.training.sample ?? undefined, iterations: snapshot.training.iterations }, true);
+      builder.quantizer = quantizer;
+      builder.codec = codec;
+      builder.slots = slots;
+      builder.assignment = assignment;
+      builder.currentPhase = 'layout';
+      builder.trained = { size: snapshot.trainedSize, imbalance: snapshot.trainedImbalance };
+      return builder;
+    } catch (error) {
+      codec?.dispose();
+      quantizer.dispose();
+      throw error;
+    }
+  }
 
   /** Prepares a build of `space` (nothing runs until the first {@link step}). */
-  constructor(space: VectorSpace, options: IvfBuildOptions = {}) {
+  constructor(space: VectorSpace, options: IvfBuildOptions = {}, resuming = false) {
     const n = space.size;
     this.space = space;
     this.options = options;
@@ -120,7 +169,9 @@ export class IvfBuilder {
     }
     this.trainSteps = n > 0 ? 1 + Math.max(0, Math.floor(iterations)) : 0;
     this.progressTotal = this.trainSteps + Math.ceil(space.slotCapacity / ASSIGN_CHUNK);
-    if (n > 0) {
+    if (resuming) {
+      // IvfBuilder.resume sets the parts a training would have made.
+    } else if (n > 0) {
       this.trainer = new CoarseTrainer(space, {
         nlist: this.nlist,
         seed,
@@ -164,7 +215,9 @@ export class IvfBuilder {
   take(): BuiltIvf {
     if (this.currentPhase !== 'done' || this.taken) throw new Error('IvfBuilder.take: the build is not finished (or was taken)');
     this.taken = true;
-    return { space: this.space, quantizer: this.quantizer!, codec: this.codec, lists: this.lists!, training: { ...this.training } };
+    const built: BuiltIvf = { space: this.space, quantizer: this.quantizer!, codec: this.codec, lists: this.lists!, training: { ...this.training } };
+    if (this.trained) built.trained = { ...this.trained };
+    return built;
   }
 
   /** Frees what the build holds (everything, unless {@link take} took the parts). */

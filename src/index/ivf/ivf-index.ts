@@ -23,11 +23,10 @@ import type { VectorSpace } from '../vector-space';
 import { searchFlat, type Hit } from '../flat';
 import { CoarseQuantizer } from './coarse-quantizer';
 import { InvertedLists } from './inverted-lists';
-import { IvfBuilder, defaultNlist, fillLists, type BuiltIvf, type IvfBuildOptions } from './ivf-builder';
+import { IvfBuilder, type BuiltIvf, type IvfBuildOptions } from './ivf-builder';
 import { buildMask, releaseMask, type SearchMask } from './search-mask';
-import { presentSlots } from './random';
 import { finishCandidates } from '../quantization/rescore';
-import { Int8Codec, validateInt8Params, type Int8Params } from '../quantization/int8-codec';
+import { Int8Codec, type Int8Params } from '../quantization/int8-codec';
 
 export { defaultNlist, type IvfBuildOptions } from './ivf-builder';
 
@@ -205,7 +204,7 @@ export class IvfIndex {
 
   /** The index of a finished {@link IvfBuilder} (takes ownership of the parts). */
   static fromParts(parts: BuiltIvf): IvfIndex {
-    return new IvfIndex(parts.space, parts.quantizer, parts.codec, parts.training, parts.lists, null);
+    return new IvfIndex(parts.space, parts.quantizer, parts.codec, parts.training, parts.lists, parts.trained ?? null);
   }
 
   /**
@@ -216,40 +215,12 @@ export class IvfIndex {
    * @throws RangeError when the snapshot does not fit the space
    */
   static fromSnapshot(space: VectorSpace, snapshot: IvfSnapshot): IvfIndex {
-    if (snapshot?.format !== 'veclite-ivf' || snapshot.version !== 1) throw new RangeError('IvfIndex.fromSnapshot: not a veclite IVF snapshot (version 1)');
-    if (snapshot.dim !== space.dim || snapshot.distance !== space.distance) {
-      throw new RangeError(
-        `IvfIndex.fromSnapshot: snapshot is for ${snapshot.dim}-d ${snapshot.distance}, the space is ${space.dim}-d ${space.distance}`,
-      );
-    }
-    const quantizer = CoarseQuantizer.fromCentroids(space.kernels, space.distance, space.dim, snapshot.centroids);
-    let codec: Int8Codec | null = null;
-    let lists: InvertedLists | null = null;
+    const builder = IvfBuilder.resume(space, snapshot);
     try {
-      if (snapshot.quantization) {
-        validateInt8Params(snapshot.quantization, space.dim);
-        codec = new Int8Codec(space.kernels, cloneParams(snapshot.quantization));
-      }
-      const recorded = snapshot.lists;
-      const nlist = quantizer.nlist;
-      const slots = presentSlots(space);
-      const assignment = new Int32Array(slots.length);
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i];
-        const list = slot < recorded.length ? recorded[slot] : -1;
-        assignment[i] = list >= 0 && list < nlist ? list : quantizer.assignPointer(space.basePointer + slot * space.dim * 4);
-      }
-      lists = codec ? new InvertedLists(space.kernels, nlist, codec.codeStride, true) : new InvertedLists(space.kernels, nlist, space.dim * 4, false);
-      const counts = new Int32Array(nlist);
-      for (let i = 0; i < slots.length; i++) counts[assignment[i]]++;
-      for (let l = 0; l < nlist; l++) if (counts[l] > 0) lists.reserve(l, counts[l]);
-      fillLists(space, lists, codec, slots, assignment, 0, slots.length);
-      return new IvfIndex(space, quantizer, codec, { ...snapshot.training }, lists, { size: snapshot.trainedSize, imbalance: snapshot.trainedImbalance });
-    } catch (error) {
-      lists?.dispose();
-      codec?.dispose();
-      quantizer.dispose();
-      throw error;
+      builder.step(Infinity);
+      return IvfIndex.fromParts(builder.take());
+    } finally {
+      builder.dispose(); // frees nothing once taken; everything if the layout failed
     }
   }
 
