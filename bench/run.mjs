@@ -1,5 +1,6 @@
 // @ts-check
-// Runs a browser benchmark: starts a Vite dev server (mode 'benchmark': root = repo root),
+// Runs a browser benchmark: starts a Vite dev server (mode 'benchmark': root = repo root; for
+// storage, a production build of the page served by vite preview instead, see BENCHMARKS),
 // opens /bench/<name>.html in Debian's headless Chromium, relays the page's progress lines,
 // prints a Markdown report and writes it to bench/results/<name>.md.
 //
@@ -13,6 +14,7 @@
 //                                 BENCH_PARAMS='datasets=synthetic&queries.synthetic=200&hnsw.synthetic=5000' (see bench/ann.html).
 //
 // BENCH_PARAMS adds page parameters, e.g. BENCH_PARAMS='perpoint=0&breakdown=0' (see the pages).
+// BENCH_SERVE=build|dev: a production build of the page (vite build + vite preview) or the dev server.
 // BENCH_PROFILE=incognito|disk: Playwright's default context (IndexedDB in memory) or a temporary
 // persistent profile (IndexedDB on disk); flat uses the former, storage the latter by default.
 // A report keeps whatever follows a line `<!-- notes -->` in the previous report of the same name
@@ -27,7 +29,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
-import { createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { chromiumArgs as args, chromiumPath as executablePath } from '../scripts/chromium.mjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { prepareBenchData } from '../scripts/prepare-bench-data.mjs';
@@ -40,12 +42,15 @@ const TIMEOUT_MS = 30 * 60_000;
  * Optional fields (used by `ann`): `prepare` runs before the load average is read and the server
  * starts; `headers` are sent by the dev server; `args` are added to Chromium's flags; `output` is
  * the report's path from the repo root instead of bench/results/<name>.md; `setup` runs before the page opens.
- * @type {Record<string, { page: string, report: (r: any, meta: any) => string, profile: string, prepare?: () => Promise<unknown>, headers?: Record<string, string>, args?: string[], output?: string, setup?: (x: { page: import('playwright').Page, browser: import('playwright').Browser | undefined }) => Promise<void> }>}
+ * `serve`: 'build' serves a production build of the page (vite build + vite preview), 'dev' (the
+ * default) the Vite dev server.
+ * @type {Record<string, { page: string, report: (r: any, meta: any) => string, profile: string, serve?: 'build' | 'dev', prepare?: () => Promise<unknown>, headers?: Record<string, string>, args?: string[], output?: string, setup?: (x: { page: import('playwright').Page, browser: import('playwright').Browser | undefined }) => Promise<void> }>}
  */
 const BENCHMARKS = {
   flat: { page: 'bench/flat.html', report: formatFlat, profile: 'incognito' },
   // IndexedDB of Playwright's default (incognito) context lives in memory: storage needs a profile on disk.
-  storage: { page: 'bench/storage.html', report: formatStorage, profile: 'disk' },
+  // Served as a production build: reopen times include a worker start, which the dev server slows.
+  storage: { page: 'bench/storage.html', report: formatStorage, profile: 'disk', serve: 'build' },
   ann: {
     page: 'bench/ann.html',
     report: formatAnn,
@@ -220,7 +225,7 @@ function describeCompactions(list) {
 /**
  * The Markdown report of the storage benchmark.
  * @param {any} r the page's `__benchResult` (bench/storage.ts StorageBenchResult)
- * @param {{ chromiumVersion: string, date: string, loadBefore: string, loadAfter: string, args: string[], extra: string, profile: string, source: string, loadDuring?: number[] }} meta
+ * @param {{ chromiumVersion: string, date: string, loadBefore: string, loadAfter: string, args: string[], extra: string, profile: string, source: string, loadDuring?: number[], serving?: string }} meta
  */
 function formatStorage(r, meta) {
   const { n, dim, batch, updates, reopens } = r.params;
@@ -254,7 +259,7 @@ function formatStorage(r, meta) {
     `Run ${meta.date} with \`${process.env.BENCH_PROFILE ? `BENCH_PROFILE=${process.env.BENCH_PROFILE} ` : ''}${meta.extra ? `BENCH_PARAMS='${meta.extra}' ` : ''}${command}\` (\`npm run bench:storage\` once package.json has \`"bench:storage": "node bench/run.mjs storage"\`).`,
     '',
     `- Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} logical cores (navigator.hardwareConcurrency ${r.env.hardwareConcurrency}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; **load average before the run ${meta.loadBefore}**, after ${meta.loadAfter} (1 / 5 / 15 min; the machine is shared)${meta.loadDuring?.length ? `; 1-min load sampled every 5 s during the run: min ${Math.min(...meta.loadDuring).toFixed(2)}, median ${median(meta.loadDuring).toFixed(2)}, max ${Math.max(...meta.loadDuring).toFixed(2)}` : ''}`,
-    `- Browser: Chromium ${meta.chromiumVersion} headless (\`${r.env.userAgent}\`), ${meta.profile === 'disk' ? 'a fresh persistent profile in a temporary directory (IndexedDB on disk, as for a user)' : "Playwright's default incognito context (**IndexedDB kept in memory, not on disk**)"}; pages served by the Vite dev server (mode 'benchmark')`,
+    `- Browser: Chromium ${meta.chromiumVersion} headless (\`${r.env.userAgent}\`), ${meta.profile === 'disk' ? 'a fresh persistent profile in a temporary directory (IndexedDB on disk, as for a user)' : "Playwright's default incognito context (**IndexedDB kept in memory, not on disk**)"}; ${meta.serving === 'build' ? "the page and its worker built for production (`vite build`, mode 'benchmark') and served by `vite preview`, as an application ships them" : "pages served by the Vite dev server (mode 'benchmark')"}`,
     `- veclite at commit ${meta.source}: \`openStore(name)\` — engine in a Web Worker, kernels \`${r.env.kernels}\`, storage \`${r.env.storage}\`, ${r.env.chunkSlots} slots per chunk, default \`compactEvery\` ${r.params.compactEvery}; the log and chunks are counted by reading the database \`veclite:<store>\` directly with idb`,
     `- Data: ${int(n)} seeded gaussian vectors of ${dim} dimensions, L2-normalised, Cosine; payload \`{i, tag, title}\` (title ~29 characters, e.g. "Document 000042 about science"); upserts in batches of ${int(batch)} with the columnar \`batch\` form and \`wait: true\``,
     '',
@@ -305,7 +310,7 @@ function formatStorage(r, meta) {
     '',
     '| store | state on disk | trials (open + query = total) | median total |',
     '|---|---|---|---:|',
-    `| empty new store (worker start, module fetch from the dev server, kernels, IndexedDB open) | — | ${r.reopen.emptyOpenMs.map(ms).join(', ')} (open only) | ${ms(median(r.reopen.emptyOpenMs))} |`,
+    `| empty new store (worker start, module fetch, kernels, IndexedDB open) | — | ${r.reopen.emptyOpenMs.map(ms).join(', ')} (open only) | ${ms(median(r.reopen.emptyOpenMs))} |`,
     `| compacted (after \`close()\`) | ${counts(r.reopen.compactedState)} | ${trialCells(r.reopen.compacted)} | **${ms(compactedMedian)}** |`,
     `| never compacted (tab died) | ${counts(r.reopen.uncompactedState)} | ${trialCells(r.reopen.uncompacted)} | **${ms(uncompactedMedian)}** |`,
     `| control: compacted, reopened in an iframe | | ${trialCells([r.reopen.iframeControl])} | ${ms(r.reopen.iframeControl.totalMs)} |`,
@@ -629,6 +634,63 @@ function formatAnn(r, meta) {
   return lines.join('\n');
 }
 
+/**
+ * @typedef {{ listen: () => Promise<{ port: number }>, close: () => Promise<void> }} PageServer
+ * @typedef {(typeof BENCHMARKS)[keyof typeof BENCHMARKS]} Bench
+ */
+
+/**
+ * The Vite dev server over the repository (modules transformed on request, one request each).
+ * @param {Bench} bench
+ * @returns {Promise<PageServer>}
+ */
+async function devServer(bench) {
+  const server = await createServer({
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'benchmark',
+    // No file watching and no HMR: other work on the repository must not reload the page mid-run.
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false, watch: null, ...(bench.headers ? { headers: bench.headers } : {}) },
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  return {
+    listen: async () => {
+      await server.listen();
+      const address = server.httpServer?.address();
+      if (!address || typeof address === 'string') throw new Error('the Vite dev server did not report a TCP port');
+      return { port: address.port };
+    },
+    close: () => server.close(),
+  };
+}
+
+/**
+ * The page built for production (bundled page and worker, as an application ships veclite) into a
+ * temporary directory, served by `vite preview`. The dev server fetches each module of the worker
+ * separately: ~0.27 s more per worker start, which a store's reopen pays.
+ * @param {Bench} bench
+ * @returns {Promise<PageServer>}
+ */
+async function builtPageServer(bench) {
+  const outDir = await mkdtemp(join(os.tmpdir(), 'veclite-bench-build-'));
+  const config = { configFile: join(root, 'vite.config.ts'), mode: 'benchmark', logLevel: /** @type {const} */ ('warn') };
+  await build({ ...config, build: { outDir, emptyOutDir: true, rollupOptions: { input: { page: join(root, bench.page) } } } });
+  /** @type {import('vite').PreviewServer | undefined} */
+  let server;
+  return {
+    listen: async () => {
+      server = await preview({ ...config, build: { outDir }, preview: { port: 0, strictPort: false, host: '127.0.0.1', ...(bench.headers ? { headers: bench.headers } : {}) } });
+      const address = server.httpServer.address();
+      if (!address || typeof address === 'string') throw new Error('vite preview did not report a TCP port');
+      return { port: address.port };
+    },
+    close: async () => {
+      await server?.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function main() {
   const [name = 'flat', nText, dimText, queriesText] = process.argv.slice(2);
   const bench = BENCHMARKS[/** @type {keyof typeof BENCHMARKS} */ (name)];
@@ -643,14 +705,10 @@ async function main() {
   const loadSamples = [os.loadavg()[0]];
   const loadSampler = setInterval(() => loadSamples.push(os.loadavg()[0]), 5000);
 
-  const server = await createServer({
-    configFile: join(root, 'vite.config.ts'),
-    mode: 'benchmark',
-    // No file watching and no HMR: other work on the repository must not reload the page mid-run.
-    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false, watch: null, ...(bench.headers ? { headers: bench.headers } : {}) },
-    logLevel: 'warn',
-    clearScreen: false,
-  });
+  // BENCH_SERVE=build|dev overrides the benchmark's choice (see `serve` in BENCHMARKS).
+  const serving = process.env.BENCH_SERVE ?? bench.serve ?? 'dev';
+  if (serving !== 'build' && serving !== 'dev') throw new Error(`BENCH_SERVE must be build or dev, got ${serving}`);
+  const server = serving === 'build' ? await builtPageServer(bench) : await devServer(bench);
   /** @type {import('playwright').Browser | undefined} */
   let browser;
   /** @type {import('playwright').BrowserContext | undefined} */
@@ -660,12 +718,10 @@ async function main() {
   // BENCH_PROFILE=incognito|disk overrides the benchmark's choice.
   const profile = process.env.BENCH_PROFILE ?? bench.profile;
   try {
-    await server.listen();
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('the Vite dev server did not report a TCP port');
+    const address = await server.listen();
     const extra = process.env.BENCH_PARAMS ? `&${process.env.BENCH_PARAMS.replace(/^[?&]/, '')}` : '';
     const url = `http://127.0.0.1:${address.port}/${bench.page}?n=${n}&dim=${dim}&q=${queries}${extra}`;
-    console.log(`vite dev server on port ${address.port}; opening ${url}`);
+    console.log(`${serving === 'build' ? 'production build served by vite preview' : 'vite dev server'} on port ${address.port}; opening ${url}`);
 
     /** @type {import('playwright').Page} */
     let page;
@@ -721,7 +777,7 @@ async function main() {
     if (problems.length) console.log(`note: the page logged ${problems.length} error(s) (see above)`);
 
     const loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
-    const meta = { chromiumVersion, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadBefore, loadAfter, args: process.argv.slice(3), extra: process.env.BENCH_PARAMS ?? '', profile, source, loadDuring: loadSamples };
+    const meta = { chromiumVersion, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadBefore, loadAfter, args: process.argv.slice(3), extra: process.env.BENCH_PARAMS ?? '', profile, source, loadDuring: loadSamples, serving };
     const report = bench.report(outcome, meta);
     const file = bench.output ? join(root, bench.output) : join(root, 'bench', 'results', `${name}.md`);
     await mkdir(dirname(file), { recursive: true });
