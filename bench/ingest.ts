@@ -41,9 +41,9 @@ export interface IngestModules {
     apply(op: unknown, opId: number): void;
     beginUndo(): void;
     commitUndo(): void;
-    takeDirtyChunks(): { points: number[]; vectors: Map<string, number[]> };
-    readPointsChunk(chunk: number): unknown;
-    spaces: Map<string, { readChunk(chunk: number): unknown }>;
+    takeDirtyChunks(): { points: { no: number; from: number }[]; vectors: Map<string, { no: number; from: number }[]> };
+    readPointsChunk(chunk: number, from?: number): unknown;
+    spaces: Map<string, { readChunk(chunk: number, from?: number): unknown }>;
     pointsCount: number;
     dispose(): void;
   };
@@ -220,8 +220,8 @@ export async function runIngest(mods: IngestModules, params: IngestParams, run: 
       const t4 = now();
       if ((b + 1) % 64 === 0) {
         const dirty = collection.takeDirtyChunks();
-        for (const no of dirty.points) collection.readPointsChunk(no);
-        for (const [name, list] of dirty.vectors) for (const no of list) collection.spaces.get(name)?.readChunk(no);
+        for (const { no, from } of dirty.points) collection.readPointsChunk(no, from);
+        for (const [name, list] of dirty.vectors) for (const { no, from } of list) collection.spaces.get(name)?.readChunk(no, from);
       }
       const t5 = now();
       cpuStop();
