@@ -10,6 +10,7 @@ import { ivfConfigOf, scalarConfigOf, type CollectionConfig } from './config';
 import { compareIdKeys, type IdKey } from './ids';
 import { PayloadIndex } from '../filter/payload-index';
 import { deletePayloadPaths, setPayload } from '../payload/edit';
+import { FreeSlots } from './free-slots';
 import type { JsonObject } from './json';
 import type { Operation } from './operations';
 
@@ -113,7 +114,7 @@ export class Collection {
   private readonly keys: (IdKey | null)[] = [];
   private readonly payloads: (JsonObject | null)[] = [];
   private readonly versions: number[] = [];
-  private readonly freeSlots: number[] = [];
+  private readonly freeSlots = new FreeSlots();
   /** Chunks whose points part changed since the last compaction. */
   private readonly dirtyPoints = new ChangedChunks();
   /** Chunks whose vectors changed since the last compaction, by vector name. */
@@ -300,7 +301,7 @@ export class Collection {
       images: new Map(),
       payloadIndexes: new Map(this.config.payloadIndexes),
       indexes: new Map(this.indexes),
-      freeSlots: [...this.freeSlots],
+      freeSlots: this.freeSlots.save(),
       slotCount: this.keys.length,
       lastOpId: this.lastOpId,
     };
@@ -359,8 +360,7 @@ export class Collection {
     this.keys.length = Math.min(this.keys.length, undo.slotCount);
     this.payloads.length = Math.min(this.payloads.length, undo.slotCount);
     this.versions.length = Math.min(this.versions.length, undo.slotCount);
-    this.freeSlots.length = 0;
-    this.freeSlots.push(...undo.freeSlots);
+    this.freeSlots.restore(undo.freeSlots);
     this.lastOpId = undo.lastOpId;
     this.sortedSlots = null;
   }
@@ -380,7 +380,7 @@ export class Collection {
   }
 
   private allocate(key: IdKey): number {
-    const slot = this.freeSlots.length ? this.freeSlots.pop()! : this.keys.length;
+    const slot = this.freeSlots.takeLowest() ?? this.keys.length;
     this.remember(slot); // before the slot changes: a failed batch makes it free again
     this.sortedSlots = null;
     this.slotOf.set(key, slot);
@@ -395,7 +395,7 @@ export class Collection {
     this.keys[slot] = null;
     this.writePayload(slot, null);
     this.versions[slot] = 0;
-    this.freeSlots.push(slot);
+    this.freeSlots.add(slot);
     this.dirtyPoints.add(slot);
     this.touchVectors(slot, this.spaces.keys());
   }
@@ -460,11 +460,9 @@ export class Collection {
     }
     const first = chunk * CHUNK_SLOTS + from;
     const end = Math.min(chunk * CHUNK_SLOTS + CHUNK_SLOTS, this.keys.length);
-    // Clear what earlier records put in these slots first, so a key the piece moves is not unmapped after.
+    // What earlier records put in these slots is replaced. The id → slot map is rebuilt from the
+    // slots by finishLoading: a later record of another chunk may still move a key.
     for (let slot = first; slot < end; slot++) {
-      const key = this.keys[slot];
-      if (key === null || key === undefined) continue;
-      if (this.slotOf.get(key) === slot) this.slotOf.delete(key);
       this.keys[slot] = null;
       this.payloads[slot] = null;
       this.versions[slot] = 0;
@@ -475,18 +473,45 @@ export class Collection {
       while (this.keys.length <= slot) this.keys.push(null);
       if (key === null || key === undefined) continue;
       this.keys[slot] = key;
-      this.slotOf.set(key, slot);
       this.payloads[slot] = stored.payloads[s];
       this.versions[slot] = stored.versions[s];
     }
   }
 
-  /** Rebuilds the free-slot list after chunks were loaded. */
+  /** Rebuilds the id → slot map and the free slots after chunks were loaded. */
   finishLoading(): void {
     this.sortedSlots = null;
+    this.slotOf.clear();
+    const free: number[] = [];
+    const dropped: number[] = [];
+    this.keys.forEach((key, slot) => {
+      if (key === null || key === undefined) return;
+      const other = this.slotOf.get(key);
+      if (other === undefined) {
+        this.slotOf.set(key, slot);
+        return;
+      }
+      // Two slots hold one id: a store written before slot choice was made deterministic (see
+      // FreeSlots) could get there when two tabs placed a replayed write differently. The newer
+      // write (higher version) stays.
+      const keep = this.versions[slot] > this.versions[other] ? slot : other;
+      dropped.push(keep === slot ? other : slot);
+      this.slotOf.set(key, keep);
+    });
+    for (const slot of dropped) {
+      console.warn(`veclite: collection "${this.name}": point ${String(this.keys[slot])} was stored twice; the older copy (slot ${slot}) is dropped`);
+      this.keys[slot] = null;
+      this.payloads[slot] = null;
+      this.versions[slot] = 0;
+      for (const space of this.spaces.values()) space.clear(slot);
+      this.dirtyPoints.add(slot);
+      this.touchVectors(slot, this.spaces.keys());
+    }
+    this.keys.forEach((key, slot) => {
+      if (key === null || key === undefined) free.push(slot);
+    });
+    this.freeSlots.resetSorted(free);
     for (const index of this.indexes.values()) for (const slot of this.liveSlots()) index.set(slot, this.payloadAt(slot));
-    this.freeSlots.length = 0;
-    for (let slot = this.keys.length - 1; slot >= 0; slot--) if (this.keys[slot] === null) this.freeSlots.push(slot);
     this.noteVectorChanges(); // loaded without (or before) an index snapshot: a build may be due
   }
 
