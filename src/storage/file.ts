@@ -257,6 +257,11 @@ class FileBackend implements FileStorage {
 
   compact(snapshot: CompactionSnapshot): Promise<void> {
     return this.enqueue(async () => {
+      // The format first: a format 1 build must not find (and apply) a journal holding pieces.
+      if (this.meta.format !== FILE_FORMAT) {
+        this.meta = { ...this.meta, format: FILE_FORMAT };
+        await this.writeFile(this.path(META), this.meta);
+      }
       await this.writeFile(this.path(JOURNAL), snapshot);
       await this.syncDir(this.dir); // the commit point
       await this.applyCompaction(snapshot);

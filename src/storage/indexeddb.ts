@@ -8,7 +8,8 @@
  * `meta` keys: `schema`; `lastSeq` (the seq the chunks fold: the last compaction's);
  * `deletedThrough` (log records up to it are gone); `stamp` (a random token replaced by every
  * collection create, change or delete, so a connection can tell its view of the collections
- * is out of date without reading them).
+ * is out of date without reading them); `chunksStamp` (replaced by every write to `chunks`, so
+ * the chunk reads of one load can tell they saw the same chunks).
  *
  * With `blobChunks`, large binary fields of a chunk (typed arrays of 16 KiB or more, e.g. the
  * vectors) are stored as Blobs and turned back into typed arrays on read: Chromium reads and
@@ -283,14 +284,15 @@ class IndexedDbStorage implements Storage {
 
   /**
    * Reads everything. With `parts` > 1 the chunks are read by that many read-only transactions at
-   * once (Chromium then reads their values in parallel: ~20 % faster here); each also reads the
-   * last seq and the collections stamp, and if any saw another value than the first transaction,
-   * a write committed in between and the parts may not fit together: null, read again.
+   * once (Chromium then reads their values in parallel: ~20 % faster here); each also reads
+   * `meta.chunksStamp`, which every transaction that writes or deletes chunks replaces. If a part
+   * saw another stamp than the first transaction, chunks changed in between and the parts may
+   * not fit together: null, read again.
    */
   private async readState(parts: number): Promise<StoredState | null> {
     const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readonly');
     const meta = tx.objectStore('meta');
-    const [lastSeq, schema, stamp] = await Promise.all([meta.get('lastSeq'), meta.get('schema'), meta.get('stamp')]);
+    const [lastSeq, schema, stamp, chunksStamp] = await Promise.all([meta.get('lastSeq'), meta.get('schema'), meta.get('stamp'), meta.get('chunksStamp')]);
     // Log records up to the last compaction are folded into the chunks (they stay one cycle for
     // other tabs to catch up from): only the records after it need reading.
     const [collections, storedOrKeys, log] = await Promise.all([
@@ -306,14 +308,14 @@ class IndexedDbStorage implements Storage {
     if (parts > 1) {
       const keys = storedOrKeys as VecliteDB['chunks']['key'][];
       const per = Math.ceil(keys.length / parts);
-      const reads: Promise<[StoredChunk[], unknown, unknown]>[] = [];
+      const reads: Promise<[StoredChunk[], unknown]>[] = [];
       for (let first = 0; first < keys.length; first += per) {
         const range = IDBKeyRange.bound(keys[first], keys[Math.min(first + per, keys.length) - 1]);
         const part = this.db.transaction(['chunks', 'meta'], 'readonly');
-        reads.push(Promise.all([part.objectStore('chunks').getAll(range), part.objectStore('meta').get('lastSeq'), part.objectStore('meta').get('stamp')]));
+        reads.push(Promise.all([part.objectStore('chunks').getAll(range), part.objectStore('meta').get('chunksStamp')]));
       }
       const results = await Promise.all(reads);
-      if (results.some(([, seq, seen]) => seq !== lastSeq || seen !== stamp)) return null;
+      if (results.some(([, seen]) => seen !== chunksStamp)) return null;
       stored = results.flatMap(([chunks]) => chunks);
     } else {
       stored = storedOrKeys as StoredChunk[];
@@ -337,6 +339,7 @@ class IndexedDbStorage implements Storage {
     quietly(tx.objectStore('collections').delete(uid));
     quietly(tx.objectStore('chunks').delete(chunkRange(uid)));
     quietly(tx.objectStore('meta').put((this.seen.stamp = newStamp()), 'stamp'));
+    quietly(tx.objectStore('meta').put(newStamp(), 'chunksStamp'));
     return tx.done;
   }
 
@@ -361,6 +364,7 @@ class IndexedDbStorage implements Storage {
     quietly(tx.objectStore('meta').put(SCHEMA_VERSION, 'schema')); // its chunks may be Blobs
     quietly(tx.objectStore('meta').put(snapshot.upToSeq, 'lastSeq'));
     quietly(tx.objectStore('meta').put(snapshot.deleteThrough, 'deletedThrough'));
+    quietly(tx.objectStore('meta').put(newStamp(), 'chunksStamp')); // see readState
     return this.commit(tx, fresh);
   }
 

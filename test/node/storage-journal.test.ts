@@ -524,3 +524,65 @@ describe('opening reads the chunks in parallel transactions', () => {
     await writer.close();
   });
 });
+
+describe('opening reads the chunks in parallel transactions (2)', () => {
+  test('a compaction that leaves the last seq and the stamps as they were is still noticed (meta.chunksStamp)', async () => {
+    const name = freshName('parallel-stamp');
+    const writer = await openIndexedDbStorage(name);
+    await writer.load();
+    const record = (kind: string, no: number, data: unknown) => ({ uid: 'u', kind, no, data });
+    await writer.compact({ upToSeq: 5, deleteThrough: 0, collections: [], chunks: [record('points', 0, 'A0'), record('points', 0.5, 'A0.5'), record('vector:', 0, 'V0'), record('vector:', 1, 'V1')] });
+    // Another tab's compaction at the same seq (e.g. on close, after replaying what was folded): a piece from 0.25 replaces 0.5.
+    const later = { upToSeq: 5, deleteThrough: 0, collections: [], chunks: [record('points', 0.25, 'B0.25')], deleteChunks: [{ uid: 'u', kind: 'points', after: 0.25, before: 1 }] };
+    const reader = await openIndexedDbStorage(name);
+    const inner = reader as unknown as { db: { transaction: (...args: unknown[]) => unknown } };
+    const db = inner.db;
+    let injected = false;
+    inner.db = new Proxy(db, {
+      get: (target, key) => {
+        if (key === 'transaction') {
+          return (...args: unknown[]) => {
+            if (!injected && args[1] === 'readonly' && Array.isArray(args[0]) && args[0].length === 2) {
+              injected = true;
+              void writer.compact(later); // commits between the first read and the chunk reads
+            }
+            return target.transaction(...args);
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const state = await reader.load();
+    expect(injected).toBe(true);
+    expect(state.chunks.map((c) => `${c.kind}${c.no}`).sort()).toEqual(['points0', 'points0.25', 'vector:0', 'vector:1']);
+    reader.close();
+    writer.close();
+  });
+});
+
+describe('the file backend and chunk pieces', () => {
+  test('a format 1 directory says format 2 before its first compaction journal is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'veclite-format-'));
+    const first = fileStorage(dir, { fsync: false });
+    await first.load();
+    await first.compact({ upToSeq: 1, deleteThrough: 0, collections: [], chunks: [] });
+    first.close();
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { deserialize, serialize } = await import('node:v8');
+    const metaPath = join(dir, 'meta.rec');
+    writeFileSync(metaPath, serialize({ ...deserialize(readFileSync(metaPath)), format: 1 })); // as format 1 left it
+    const upgraded = fileStorage(dir, { fsync: false });
+    await upgraded.load();
+    const journalAt: unknown[] = [];
+    const inner = upgraded as unknown as { writeFile: (path: string, record: unknown) => Promise<void> };
+    const writeFile = inner.writeFile.bind(upgraded);
+    inner.writeFile = async (path, record) => {
+      if (path.endsWith('compaction.rec')) journalAt.push(deserialize(readFileSync(metaPath)).format);
+      return writeFile(path, record);
+    };
+    await upgraded.compact({ upToSeq: 2, deleteThrough: 0, collections: [], chunks: [{ uid: 'u', kind: 'points', no: 0.5, data: {} }] });
+    expect(journalAt).toEqual([2]);
+    upgraded.close();
+  });
+});
