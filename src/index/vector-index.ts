@@ -96,10 +96,10 @@ export class VectorIndex implements BuildTask {
   /** Set when the structures changed since the last snapshot. */
   private changedSinceSnapshot = false;
   /**
-   * Whether the running build lays out a restored snapshot (no training), and whether a slot
-   * changed since: only then does the restored index differ from the snapshot it came from.
+   * While the running build lays out a restored snapshot (no training): that snapshot, the slots
+   * changed since it was loaded, and how many of them the last snapshot taken covered.
    */
-  private restoring: { changed: boolean } | null = null;
+  private restoring: { snapshot: IvfSnapshot; changed: Set<number>; saved: number } | null = null;
   /** Why the last background build failed (it is not retried until the index is restored); null when none did. */
   buildFailure: string | null = null;
   /** Background builds completed (each one replaced the serving index). */
@@ -232,7 +232,6 @@ export class VectorIndex implements BuildTask {
     for (const slot of this.buildPending) {
       if (allowance-- === 0) break;
       this.buildPending.delete(slot);
-      if (this.restoring) this.restoring.changed = true;
       if (this.space.has(slot)) next.add(slot);
       else next.remove(slot);
     }
@@ -243,7 +242,7 @@ export class VectorIndex implements BuildTask {
     this.pending.clear(); // the new index has every change
     this.dropScalar(); // IVF-SQ8 keeps its own codes; flat int8 only served until now
     if (this.restoring) {
-      this.changedSinceSnapshot ||= this.restoring.changed; // else the stored snapshot still describes it
+      this.changedSinceSnapshot ||= this.restoring.changed.size > 0; // else the stored snapshot still describes it
       this.restoring = null;
     } else {
       this.changedSinceSnapshot = true;
@@ -279,6 +278,7 @@ export class VectorIndex implements BuildTask {
     for (const slot of changed) {
       if (serving) this.pending.add(slot);
       if (building) this.buildPending.add(slot);
+      this.restoring?.changed.add(slot);
     }
   }
 
@@ -286,6 +286,8 @@ export class VectorIndex implements BuildTask {
   private cancelBuild(): void {
     this.builder?.dispose();
     this.builder = null;
+    // A restore given up (e.g. the space shrank below the threshold): the stored snapshot no longer applies.
+    if (this.restoring) this.changedSinceSnapshot = true;
     this.restoring = null;
     this.incoming?.dispose();
     this.incoming = null;
@@ -382,10 +384,28 @@ export class VectorIndex implements BuildTask {
   snapshotIfChanged(): VectorIndexSnapshot | null {
     // While a restored snapshot is still being laid out, the stored one stays the truth (a
     // snapshot taken now would lack the IVF, and the next open would train again).
-    if (!this.changedSinceSnapshot || this.restoring) return null;
+    if (this.restoring) return this.restoringSnapshot();
+    if (!this.changedSinceSnapshot) return null;
     this.prepareForSnapshot();
     this.changedSinceSnapshot = false;
     return { ivf: this.ivf?.toSnapshot() ?? null, scalar: this.scalar?.toSnapshot() ?? null };
+  }
+
+  /**
+   * The snapshot to save while a restored one is still being laid out: the restored snapshot
+   * itself, with the slots changed since it was loaded sent to their nearest centroid on the next
+   * restore (list −1), since their recorded lists may no longer fit them. Null when nothing new
+   * changed since the last one taken.
+   */
+  private restoringSnapshot(): VectorIndexSnapshot | null {
+    const restoring = this.restoring!;
+    this.absorbChanges();
+    if (restoring.changed.size === restoring.saved) return null;
+    restoring.saved = restoring.changed.size;
+    const lists = restoring.snapshot.lists.slice();
+    for (const slot of restoring.changed) if (slot < lists.length) lists[slot] = -1;
+    if (this.scalar) this.syncPending((slot) => this.scalar!.encode(slot), (slot) => this.scalar!.remove(slot));
+    return { ivf: { ...restoring.snapshot, lists }, scalar: this.scalar?.toSnapshot() ?? null };
   }
 
   /** Syncs pending changes without building anything new (a compaction must not train). */
@@ -409,7 +429,7 @@ export class VectorIndex implements BuildTask {
       // path. It runs as background build steps (no training); queries are exact meanwhile.
       this.builder = IvfBuilder.resume(this.space, snapshot.ivf);
       this.buildPending.clear();
-      this.restoring = { changed: false };
+      this.restoring = { snapshot: snapshot.ivf, changed: new Set(), saved: 0 };
     }
     if (snapshot.scalar) this.scalar = ScalarQuantizer.fromSnapshot(this.space, snapshot.scalar);
     this.noteChanges();

@@ -287,6 +287,71 @@ describe('VectorIndex: retraining in the background', () => {
   });
 });
 
+describe('VectorIndex: restoring a saved index (found in review)', () => {
+  it('a snapshot with more lists than the space now has points restores (the lists are kept)', () => {
+    const space = spaceOf(kernels, DIM, 'Cosine', set.vectors.subarray(0, 400 * DIM));
+    const ivf = IvfIndex.build(space, { nlist: 64 });
+    const snapshot = ivf.toSnapshot();
+    ivf.dispose();
+    for (let slot = 40; slot < 400; slot++) space.clear(slot);
+    const restored = IvfIndex.fromSnapshot(space, snapshot);
+    expect(restored.nlist).toBe(64);
+    expect(restored.size).toBe(40);
+    restored.dispose();
+    space.dispose();
+  });
+
+  it('slots written while a restore is laid out are sent to their nearest list by the next restore, even if it never finished', () => {
+    const first = new ManualScheduler();
+    const { space, index } = indexOver(3000, first);
+    index.noteChanges();
+    first.runAll();
+    const saved = index.snapshotIfChanged()!;
+    index.dispose();
+    // The next session: restore, a write, a compaction (which saves), and closed before the layout ended.
+    const second = new VectorIndex(space, CONFIG, undefined, { scheduler: new ManualScheduler(), stepWork: STEP });
+    second.restore(structuredClone(saved));
+    expect(second.snapshotIfChanged()).toBeNull(); // nothing changed yet: the stored snapshot stays
+    const moved = 7;
+    space.set(moved, row(2999)); // slot 7 now holds a vector from elsewhere
+    second.noteChanges();
+    const during = second.snapshotIfChanged()!;
+    expect(during.ivf!.centroids).toEqual(saved.ivf!.centroids);
+    expect(during.ivf!.lists[moved]).toBe(-1);
+    expect(Array.from(during.ivf!.lists).filter((l, slot) => slot !== moved && l !== saved.ivf!.lists[slot])).toEqual([]);
+    expect(second.snapshotIfChanged()).toBeNull(); // nothing new since
+    second.dispose();
+    // The session after: restored from that snapshot, slot 7 sits in the list of its new vector.
+    const third = new ManualScheduler();
+    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: third, stepWork: STEP });
+    reopened.restore(structuredClone(during));
+    third.runAll();
+    const lists = reopened.ivfIndex!.toSnapshot().lists;
+    expect(lists[moved]).toBe(lists[2999]);
+    reopened.dispose();
+    space.dispose();
+  });
+
+  it('a restore given up because the space shrank below full_scan_threshold saves that there is no IVF any more', () => {
+    const first = new ManualScheduler();
+    const { space, index } = indexOver(1500, first);
+    index.noteChanges();
+    first.runAll();
+    const saved = index.snapshotIfChanged()!;
+    index.dispose();
+    const steps = new ManualScheduler();
+    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: steps, stepWork: STEP });
+    reopened.restore(structuredClone(saved));
+    for (let slot = 600; slot < 1500; slot++) space.clear(slot);
+    reopened.noteChanges();
+    steps.runAll();
+    expect(reopened.activeBuild).toBeNull();
+    expect(reopened.snapshotIfChanged()).toEqual({ ivf: null, scalar: null });
+    reopened.dispose();
+    space.dispose();
+  });
+});
+
 describe('through the engine: status, automatic start, persistence', () => {
   const N = 3000;
   const points = (from: number, to: number) =>

@@ -123,7 +123,10 @@ export class YieldingScheduler implements BuildScheduler {
   private tick(): void {
     this.queued = false;
     const [task] = this.tasks;
-    if (!task) return;
+    if (!task) {
+      this.heldSince = undefined;
+      return;
+    }
     const now = this.now();
     const quietFor = now - this.lastBusy;
     if (quietFor < this.quietMs) {

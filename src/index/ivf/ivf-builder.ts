@@ -160,7 +160,8 @@ export class IvfBuilder {
     const n = space.size;
     this.space = space;
     this.options = options;
-    this.nlist = Math.max(1, Math.min(Math.max(n, 1), Math.floor(options.nlist ?? defaultNlist(n))));
+    // A resumed snapshot keeps its lists, even when the space now holds fewer points than that.
+    this.nlist = resuming ? options.nlist! : Math.max(1, Math.min(Math.max(n, 1), Math.floor(options.nlist ?? defaultNlist(n))));
     const seed = options.seed ?? 1;
     const iterations = options.iterations ?? DEFAULT_ITERATIONS;
     this.training = { seed, sample: options.sample ?? null, iterations };
