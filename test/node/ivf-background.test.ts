@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it, test } from 'vitest';
 import { loadKernels, type Kernels } from '../../src/wasm/kernels';
 import { searchFlat, type Hit } from '../../src/index/flat';
-import { VectorIndex, type IvfConfig } from '../../src/index/vector-index';
+import { VectorIndex, type IvfConfig, type VectorIndexSnapshot } from '../../src/index/vector-index';
 import type { VectorSpace } from '../../src/index/vector-space';
 import { IvfIndex, defaultNlist } from '../../src/index/ivf/ivf-index';
 import { COPY_WEIGHT, IvfBuilder } from '../../src/index/ivf/ivf-builder';
@@ -301,16 +301,29 @@ describe('VectorIndex: restoring a saved index (found in review)', () => {
     space.dispose();
   });
 
-  it('slots written while a restore is laid out are sent to their nearest list by the next restore, even if it never finished', () => {
-    const first = new ManualScheduler();
-    const { space, index } = indexOver(3000, first);
+  /** A space of `count` points and the snapshot of its completed index (what a store saved). */
+  function savedIndex(count: number): { space: VectorSpace; saved: VectorIndexSnapshot } {
+    const steps = new ManualScheduler();
+    const { space, index } = indexOver(count, steps);
     index.noteChanges();
-    first.runAll();
+    steps.runAll();
     const saved = index.snapshotIfChanged()!;
     index.dispose();
+    return { space, saved };
+  }
+
+  /** A new VectorIndex over `space` (a reopened store), restored from `saved`, and its scheduler. */
+  function restoredFrom(space: VectorSpace, saved: VectorIndexSnapshot): { index: VectorIndex; steps: ManualScheduler } {
+    const steps = new ManualScheduler();
+    const index = new VectorIndex(space, CONFIG, undefined, { scheduler: steps, stepWork: STEP });
+    index.restore(structuredClone(saved));
+    return { index, steps };
+  }
+
+  it('slots written while a restore is laid out are sent to their nearest list by the next restore, even if it never finished', () => {
+    const { space, saved } = savedIndex(3000);
     // The next session: restore, a write, a compaction (which saves), and closed before the layout ended.
-    const second = new VectorIndex(space, CONFIG, undefined, { scheduler: new ManualScheduler(), stepWork: STEP });
-    second.restore(structuredClone(saved));
+    const { index: second } = restoredFrom(space, saved);
     expect(second.snapshotIfChanged()).toBeNull(); // nothing changed yet: the stored snapshot stays
     const moved = 7;
     space.set(moved, row(2999)); // slot 7 now holds a vector from elsewhere
@@ -322,10 +335,8 @@ describe('VectorIndex: restoring a saved index (found in review)', () => {
     expect(second.snapshotIfChanged()).toBeNull(); // nothing new since
     second.dispose();
     // The session after: restored from that snapshot, slot 7 sits in the list of its new vector.
-    const third = new ManualScheduler();
-    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: third, stepWork: STEP });
-    reopened.restore(structuredClone(during));
-    third.runAll();
+    const { index: reopened, steps } = restoredFrom(space, during);
+    steps.runAll();
     const lists = reopened.ivfIndex!.toSnapshot().lists;
     expect(lists[moved]).toBe(lists[2999]);
     reopened.dispose();
@@ -333,15 +344,8 @@ describe('VectorIndex: restoring a saved index (found in review)', () => {
   });
 
   it('a restore given up because the space shrank below full_scan_threshold saves that there is no IVF any more', () => {
-    const first = new ManualScheduler();
-    const { space, index } = indexOver(1500, first);
-    index.noteChanges();
-    first.runAll();
-    const saved = index.snapshotIfChanged()!;
-    index.dispose();
-    const steps = new ManualScheduler();
-    const reopened = new VectorIndex(space, CONFIG, undefined, { scheduler: steps, stepWork: STEP });
-    reopened.restore(structuredClone(saved));
+    const { space, saved } = savedIndex(1500);
+    const { index: reopened, steps } = restoredFrom(space, saved);
     for (let slot = 600; slot < 1500; slot++) space.clear(slot);
     reopened.noteChanges();
     steps.runAll();

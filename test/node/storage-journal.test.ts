@@ -484,6 +484,28 @@ describe('opening a database whose backing store fails to open', () => {
   });
 });
 
+/**
+ * Replaces an IndexedDB storage's connection by a stand-in whose `transaction` goes through
+ * `hook` (given the arguments and the real call), so a test can act between two transactions.
+ */
+function hookTransactions(storage: Storage, hook: (args: unknown[], open: () => { done: Promise<void> }) => unknown): void {
+  type Db = { transaction: (...args: unknown[]) => { done: Promise<void> } };
+  const inner = storage as unknown as { db: Db };
+  const db = inner.db;
+  inner.db = forward(db, { transaction: (...args: unknown[]) => hook(args, () => db.transaction(...args)) });
+}
+
+/** A proxy of `target` that answers the keys of `override` itself and forwards the rest (methods bound). */
+function forward<T extends object>(target: T, override: Record<PropertyKey, unknown>): T {
+  return new Proxy(target, {
+    get: (t, key) => {
+      if (key in override) return override[key];
+      const value = Reflect.get(t, key, t) as unknown;
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}
+
 describe('opening reads the chunks in parallel transactions', () => {
   test('a compaction committed between the first read and the chunk reads is noticed: the store is read again, consistently', async () => {
     const name = freshName('parallel-load');
@@ -493,28 +515,15 @@ describe('opening reads the chunks in parallel transactions', () => {
     const storage = await openIndexedDbStorage(name);
     // Delay the first transaction's completion until the writer has folded one more batch, so the
     // chunk reads that follow see a newer store than the collections and log read before them.
-    type Db = { transaction: (...args: unknown[]) => { done: Promise<void> } };
-    const inner = storage as unknown as { db: Db };
-    const db = inner.db;
     let firstReads = 0;
     let wrote = false;
-    const forward = <T extends object>(target: T, override: Record<PropertyKey, unknown>): T =>
-      new Proxy(target, {
-        get: (t, key) => {
-          if (key in override) return override[key];
-          const value = Reflect.get(t, key, t) as unknown;
-          return typeof value === 'function' ? value.bind(t) : value;
-        },
-      });
-    inner.db = forward(db, {
-      transaction: (...args: unknown[]) => {
-        const tx = db.transaction(...args);
-        if (!Array.isArray(args[0]) || args[0].length !== 4 || args[1] !== 'readonly') return tx;
-        firstReads++;
-        if (wrote) return tx;
-        wrote = true;
-        return forward(tx, { done: tx.done.then(() => writer.upsert('c', batch(4200, 700, 99, 'late'), WAIT)).then(() => undefined) });
-      },
+    hookTransactions(storage, (args, open) => {
+      const tx = open();
+      if (!Array.isArray(args[0]) || args[0].length !== 4 || args[1] !== 'readonly') return tx;
+      firstReads++;
+      if (wrote) return tx;
+      wrote = true;
+      return forward(tx, { done: tx.done.then(() => writer.upsert('c', batch(4200, 700, 99, 'late'), WAIT)).then(() => undefined) });
     });
     const reader = await engine(name, { coordinator: deaf() }, storage);
     expect(firstReads).toBe(2); // the first snapshot was thrown away
@@ -535,23 +544,13 @@ describe('opening reads the chunks in parallel transactions (2)', () => {
     // Another tab's compaction at the same seq (e.g. on close, after replaying what was folded): a piece from 0.25 replaces 0.5.
     const later = { upToSeq: 5, deleteThrough: 0, collections: [], chunks: [record('points', 0.25, 'B0.25')], deleteChunks: [{ uid: 'u', kind: 'points', after: 0.25, before: 1 }] };
     const reader = await openIndexedDbStorage(name);
-    const inner = reader as unknown as { db: { transaction: (...args: unknown[]) => unknown } };
-    const db = inner.db;
     let injected = false;
-    inner.db = new Proxy(db, {
-      get: (target, key) => {
-        if (key === 'transaction') {
-          return (...args: unknown[]) => {
-            if (!injected && args[1] === 'readonly' && Array.isArray(args[0]) && args[0].length === 2) {
-              injected = true;
-              void writer.compact(later); // commits between the first read and the chunk reads
-            }
-            return target.transaction(...args);
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+    hookTransactions(reader, (args, open) => {
+      if (!injected && args[1] === 'readonly' && Array.isArray(args[0]) && args[0].length === 2) {
+        injected = true;
+        void writer.compact(later); // commits between the first read and the chunk reads
+      }
+      return open();
     });
     const state = await reader.load();
     expect(injected).toBe(true);
