@@ -15,7 +15,7 @@
  * vectors) are stored as Blobs and turned back into typed arrays on read: Chromium reads and
  * writes them markedly faster than the same bytes cloned inline (bench/results/storage.md). It
  * is off by default: in the SIGKILL crash test, 3 of 9 runs with Blob chunks lost Chromium's
- * IndexedDB backing store (its LevelDB log damaged, then the database deleted), against 2 of 18
+ * IndexedDB backing store (its LevelDB log damaged, then the database deleted), against 3 of 23
  * with inline chunks. Both forms are always read.
  */
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
@@ -55,7 +55,7 @@ export interface IndexedDbStorageOptions {
  * How long to wait before each new attempt to open a database whose backing store failed to open
  * (ms). Chromium reports `UnknownError: Internal error opening backing store` when it cannot open
  * its LevelDB; applications meet it in the field, and a later attempt can succeed when the cause
- * is passing. When LevelDB found its log damaged (after a SIGKILL: 5 of 27 crash-test runs here),
+ * is passing. When LevelDB found its log damaged (after a SIGKILL: 6 of 32 crash-test runs here),
  * Chromium deletes the database and the retries fail too; the loss is then reported.
  */
 export const OPEN_RETRY_DELAYS_MS: readonly number[] = [100, 400, 1500];
