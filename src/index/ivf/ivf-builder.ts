@@ -24,7 +24,7 @@ import type { VectorSpace } from '../vector-space';
 import { COPY_WEIGHT, CoarseQuantizer, CoarseTrainer, DEFAULT_ITERATIONS } from './coarse-quantizer';
 import { InvertedLists } from './inverted-lists';
 import { presentSlots } from './random';
-import { Int8Codec, trainInt8Params, validateInt8Params } from '../quantization/int8-codec';
+import { Int8Codec, cloneInt8Params, trainInt8Params, validateInt8Params } from '../quantization/int8-codec';
 import type { IvfSnapshot } from './ivf-index';
 
 /** Options of an IVF build ({@link IvfBuilder}, `IvfIndex.build`). */
@@ -128,8 +128,7 @@ export class IvfBuilder {
     try {
       if (snapshot.quantization) {
         validateInt8Params(snapshot.quantization, space.dim);
-        const q = snapshot.quantization;
-        codec = new Int8Codec(space.kernels, { dim: q.dim, quantile: q.quantile, mid: q.mid.slice(), scale: q.scale.slice() });
+        codec = new Int8Codec(space.kernels, cloneInt8Params(snapshot.quantization));
       }
       const recorded = snapshot.lists;
       const nlist = quantizer.nlist;

@@ -26,7 +26,7 @@ import { InvertedLists } from './inverted-lists';
 import { IvfBuilder, type BuiltIvf, type IvfBuildOptions } from './ivf-builder';
 import { buildMask, releaseMask, type SearchMask } from './search-mask';
 import { finishCandidates } from '../quantization/rescore';
-import { Int8Codec, type Int8Params } from '../quantization/int8-codec';
+import { Int8Codec, cloneInt8Params, type Int8Params } from '../quantization/int8-codec';
 
 export { defaultNlist, type IvfBuildOptions } from './ivf-builder';
 
@@ -395,7 +395,7 @@ export class IvfIndex {
       trainedSize: this.trainedSize,
       trainedImbalance: this.trainedImbalance,
       training: { ...this.training },
-      quantization: this.codec ? cloneParams(this.codec.params) : null,
+      quantization: this.codec ? cloneInt8Params(this.codec.params) : null,
     };
   }
 
@@ -566,6 +566,3 @@ export class IvfIndex {
   }
 }
 
-function cloneParams(params: Int8Params): Int8Params {
-  return { dim: params.dim, quantile: params.quantile, mid: params.mid.slice(), scale: params.scale.slice() };
-}

@@ -109,6 +109,11 @@ function setRange(mid: Float32Array, scale: Float32Array, d: number, lo: number,
   scale[d] = step > 0 && Number.isFinite(step) ? step : 0;
 }
 
+/** A copy of codec parameters that shares no array with the original (snapshots are handed out and taken in). */
+export function cloneInt8Params(params: Int8Params): Int8Params {
+  return { dim: params.dim, quantile: params.quantile, mid: params.mid.slice(), scale: params.scale.slice() };
+}
+
 /** Checks that params fit a dimension (for restores). */
 export function validateInt8Params(params: Int8Params, dim: number): void {
   if (params.dim !== dim || params.mid?.length !== dim || params.scale?.length !== dim) {

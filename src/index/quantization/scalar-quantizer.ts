@@ -15,7 +15,7 @@ import type { Hit } from '../flat';
 import { finishCandidates } from './rescore';
 import { buildMask, releaseMask } from '../ivf/search-mask';
 import { popcount32 } from '../ivf/random';
-import { Int8Codec, trainInt8Params, validateInt8Params, type Int8Params, type Int8TrainOptions } from './int8-codec';
+import { Int8Codec, cloneInt8Params, trainInt8Params, validateInt8Params, type Int8Params, type Int8TrainOptions } from './int8-codec';
 
 /** Options of {@link ScalarQuantizer.search}. */
 export interface ScalarSearchOptions {
@@ -123,7 +123,7 @@ export class ScalarQuantizer {
     }
     validateInt8Params(snapshot.params, space.dim);
     const p = snapshot.params;
-    return new ScalarQuantizer(space, { dim: p.dim, quantile: p.quantile, mid: p.mid.slice(), scale: p.scale.slice() });
+    return new ScalarQuantizer(space, cloneInt8Params(p));
   }
 
   /** The codec parameters. */
@@ -252,7 +252,7 @@ export class ScalarQuantizer {
       format: 'veclite-sq8',
       version: 1,
       distance: this.space.distance,
-      params: { dim: p.dim, quantile: p.quantile, mid: p.mid.slice(), scale: p.scale.slice() },
+      params: cloneInt8Params(p),
     };
   }
 
