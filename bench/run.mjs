@@ -31,7 +31,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { build, createServer, preview } from 'vite';
 import { chromiumArgs as args, chromiumPath as executablePath } from '../scripts/chromium.mjs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { prepareBenchData } from '../scripts/prepare-bench-data.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -127,6 +128,80 @@ function sourceVersion() {
   } catch {
     return 'unknown';
   }
+}
+
+/** @typedef {{ bytes: number, count: number, p50: number, mean: number }} DiskSync */
+
+/**
+ * What the disk under a browser profile costs for one durable write of a 1,000 × 384 f32 batch:
+ * Node writes that many random bytes to a file in `dir` and waits for fdatasync, `count` times.
+ * IndexedDB's own cost per transaction can then be read against the disk's.
+ * @param {string} dir
+ * @returns {DiskSync}
+ */
+function measureDiskSync(dir, bytes = 1000 * 384 * 4, count = 30) {
+  const data = randomBytes(bytes);
+  const file = join(dir, 'disk-sync-probe');
+  const fd = openSync(file, 'w');
+  /** @type {number[]} */
+  const times = [];
+  try {
+    for (let k = 0; k < count; k++) {
+      const started = performance.now();
+      writeSync(fd, data);
+      fdatasyncSync(fd);
+      times.push(performance.now() - started);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { bytes, count, p50: sorted[Math.floor(count / 2)], mean: times.reduce((a, b) => a + b, 0) / count };
+}
+
+/**
+ * The lines of the raw (c) transaction taken apart (bench/storage.ts transactionAnatomy).
+ * @param {any} a the page's `raw.anatomy`
+ * @param {string} batch
+ * @param {DiskSync | undefined} disk
+ */
+function formatAnatomy(a, batch, disk) {
+  /** @type {Record<string, string>} */
+  const ways = {
+    inline: '(c) as above: the record put, `complete` awaited',
+    blob: 'the vectors as a `Blob`',
+    zeros: 'zero vectors of the same size (they compress)',
+    commit: '`transaction.commit()` right after the put',
+    cpuBefore: `${ms(a.cpuMs)} ms of CPU before each transaction (apply, then persist: veclite's order)`,
+    cpuAfterCommit: `the same CPU after the put and \`commit()\` (persist first, apply while the browser commits)`,
+  };
+  const inline = a.variants.inline.total.mean;
+  const lines = [
+    `### One ${batch}-point transaction taken apart`,
+    '',
+    `The (c) record written ${a.transactions} times each way, in alternating rounds (the store is emptied after each round, so these are cheaper than (c), whose database grows). "Put call" is the synchronous \`add\` (the value is serialised there); "commit wait" runs from its return to \`complete\`. The CPU, where modelled, is this run's worker + memory bulk per batch (section 5): veclite's own time per batch with no IndexedDB at all.`,
+    '',
+    '| way | put call, mean | commit wait, mean | total, mean | total p50 | vs (c) |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [key, label] of Object.entries(ways)) {
+    const v = a.variants[key];
+    if (!v) continue;
+    lines.push(`| ${label} | ${ms(v.call.mean)} | ${ms(v.wait.mean)} | ${ms(v.total.mean)} | ${ms(v.total.p50)} | ${(v.total.mean / inline).toFixed(2)}× |`);
+  }
+  lines.push('');
+  if (disk) {
+    lines.push(
+      `- The disk under the profile, measured by Node before the browser started: a write of ${int(disk.bytes)} random bytes + \`fdatasync\` takes ${ms(disk.p50)} ms (p50 of ${disk.count}; mean ${ms(disk.mean)}). One strict IndexedDB transaction of the same bytes takes ${(inline / disk.p50).toFixed(1)}× that: the rest is Chromium's.`,
+    );
+  }
+  const hidden = a.variants.cpuBefore.total.mean - a.variants.cpuAfterCommit.total.mean;
+  lines.push(
+    `- Work after \`commit()\` overlaps the commit: ${ms(hidden)} ms of the ${ms(a.cpuMs)} ms per batch were hidden in this run. Applying after persisting would need the batch's chunk pieces computed from memory as it will be, before the batch is applied.`,
+    '',
+  );
+  return lines;
 }
 
 /** The line after which a report's hand-written notes start (kept across runs). */
@@ -225,7 +300,7 @@ function describeCompactions(list) {
 /**
  * The Markdown report of the storage benchmark.
  * @param {any} r the page's `__benchResult` (bench/storage.ts StorageBenchResult)
- * @param {{ chromiumVersion: string, date: string, loadBefore: string, loadAfter: string, args: string[], extra: string, profile: string, source: string, loadDuring?: number[], serving?: string }} meta
+ * @param {{ chromiumVersion: string, date: string, loadBefore: string, loadAfter: string, args: string[], extra: string, profile: string, source: string, loadDuring?: number[], serving?: string, diskSync?: DiskSync }} meta
  */
 function formatStorage(r, meta) {
   const { n, dim, batch, updates, reopens } = r.params;
@@ -355,6 +430,7 @@ function formatStorage(r, meta) {
       `- **veclite reopen-to-first-query = ${ratio(compactedMedian, raw.chunked.readMs)} the raw chunked read-all** (${ratio(uncompactedMedian, raw.chunked.readMs)} for the uncompacted store).`,
       '',
     );
+    if (raw.anatomy) lines.push(...formatAnatomy(raw.anatomy, int(batch), meta.diskSync));
   }
 
   if (r.breakdown) {
@@ -716,6 +792,8 @@ async function main() {
   let context;
   /** @type {string | undefined} */
   let profileDir;
+  /** @type {DiskSync | undefined} */
+  let diskSync;
   // BENCH_PROFILE=incognito|disk overrides the benchmark's choice.
   const profile = process.env.BENCH_PROFILE ?? bench.profile;
   try {
@@ -731,6 +809,8 @@ async function main() {
     if (profile === 'disk') {
       // A real profile directory: IndexedDB is written to disk as for a user (removed afterwards).
       profileDir = await mkdtemp(join(os.tmpdir(), `veclite-bench-${name}-`));
+      diskSync = measureDiskSync(profileDir);
+      console.log(`the profile's disk: write of ${diskSync.bytes} random bytes + fdatasync, p50 ${ms(diskSync.p50)} ms (Node, ${diskSync.count} times)`);
       context = await chromium.launchPersistentContext(profileDir, { executablePath, args: [...args, ...(bench.args ?? [])], headless: true });
       page = context.pages()[0] ?? (await context.newPage());
       chromiumVersion = chromiumVersionOf(executablePath);
@@ -778,7 +858,7 @@ async function main() {
     if (problems.length) console.log(`note: the page logged ${problems.length} error(s) (see above)`);
 
     const loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
-    const meta = { chromiumVersion, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadBefore, loadAfter, args: process.argv.slice(3), extra: process.env.BENCH_PARAMS ?? '', profile, source, loadDuring: loadSamples, serving };
+    const meta = { chromiumVersion, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), loadBefore, loadAfter, args: process.argv.slice(3), extra: process.env.BENCH_PARAMS ?? '', profile, source, loadDuring: loadSamples, serving, diskSync };
     const report = bench.report(outcome, meta);
     const file = bench.output ? join(root, bench.output) : join(root, 'bench', 'results', `${name}.md`);
     await mkdir(dirname(file), { recursive: true });

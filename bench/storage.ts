@@ -16,7 +16,8 @@
  *    (one small strict / relaxed put, the catch-up read transaction, a Web Lock round trip);
  * 5. the raw IndexedDB layouts of ../shared/DESIGN.md, written and read with idb directly:
  *    one record per point, vectors and payloads chunked by 1,024, and one record per batch of
- *    `batch` points (what veclite's log does, without the engine).
+ *    `batch` points (what veclite's log does, without the engine), and that last one taken apart
+ *    (see transactionAnatomy).
  *
  * Publishes `window.__benchResult` (or `window.__benchError`) and logs `[bench]` progress lines.
  * In an iframe (`role=writer|reopen`) it does one job and reports to its parent by postMessage.
@@ -554,6 +555,81 @@ async function rawLogStyle(data: Float32Array, durability: typeof STRICT | typeo
   return { writeMs, records, readMs: read.ms, points: N, complete: true, writeMsForN: writeMs, readMsForN: read.ms };
 }
 
+/** How one log-style transaction of {@link BATCH} points was written (see {@link transactionAnatomy}). */
+type AnatomyVariant = 'inline' | 'blob' | 'zeros' | 'commit' | 'cpuBefore' | 'cpuAfterCommit';
+
+/** Per variant: the `add` call (synchronous: the value is serialised there) and the wait for `complete`, in ms per transaction. */
+export interface TransactionAnatomy {
+  transactions: number;
+  cpuMs: number;
+  variants: Record<AnatomyVariant, { call: Summary; wait: Summary; total: Summary }>;
+}
+
+/** Keeps the thread busy for `ms` (what the engine's own work per batch costs the thread). */
+function busyFor(ms: number): void {
+  const end = now() + ms;
+  while (now() < end) {
+    // spin
+  }
+}
+
+/**
+ * (c) taken apart: the same log-style transactions, written several ways in alternating rounds
+ * so that the machine's drift hits every way alike. `inline` is (c); `blob` stores the vectors as a
+ * Blob; `zeros` writes zero vectors of the same size (compressible); `commit` calls
+ * `transaction.commit()` right after the `add`; `cpuBefore` spends `cpuMs` of busy CPU before each
+ * transaction (an engine that applies a write, then persists it: veclite's order); `cpuAfterCommit`
+ * spends it after `add` + `commit()` (an engine that persists first and applies while the browser
+ * commits). What the last two cost over `inline` shows how much engine work a commit can hide.
+ */
+async function transactionAnatomy(data: Float32Array, cpuMs: number, rounds: number, perRound: number): Promise<TransactionAnatomy> {
+  const name = 'bench-raw-anatomy';
+  const db = await freshDb(name, [{ name: 'log', keyPath: 'seq' }]);
+  const variants: AnatomyVariant[] = ['inline', 'blob', 'zeros', 'commit', 'cpuBefore', 'cpuAfterCommit'];
+  const calls = new Map(variants.map((v) => [v, [] as number[]]));
+  const waits = new Map(variants.map((v) => [v, [] as number[]]));
+  const zeros = new Float32Array(BATCH * DIM);
+  const batches = Math.max(1, Math.floor(N / BATCH));
+  let seq = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) {
+      for (let k = 0; k < perRound; k++) {
+        const first = ((round * perRound + k) % batches) * BATCH;
+        const ids: number[] = [];
+        const payloads: ReturnType<typeof payloadOf>[] = [];
+        for (let i = first; i < first + BATCH; i++) {
+          ids.push(i);
+          payloads.push(payloadOf(i));
+        }
+        const vectors = variant === 'zeros' ? zeros : data.slice(first * DIM, (first + BATCH) * DIM);
+        if (variant === 'cpuBefore') busyFor(cpuMs);
+        const started = now();
+        const tx = db.transaction('log', 'readwrite', STRICT);
+        void tx.store.add({ seq: ++seq, ids, vectors: variant === 'blob' ? new Blob([vectors]) : vectors, payloads });
+        if (variant === 'commit' || variant === 'cpuAfterCommit') tx.commit();
+        const called = now();
+        if (variant === 'cpuAfterCommit') busyFor(cpuMs);
+        await tx.done;
+        calls.get(variant)!.push(called - started);
+        waits.get(variant)!.push(now() - called);
+      }
+      // Keep the store small: the anatomy is about one transaction, not a growing database.
+      await db.clear('log');
+    }
+  }
+  db.close();
+  await dropDatabase(name);
+  const out = {} as TransactionAnatomy['variants'];
+  for (const variant of variants) {
+    const call = calls.get(variant)!;
+    const wait = waits.get(variant)!;
+    // cpuBefore's busy time is outside `started`; add it back so every total is the thread's time per batch.
+    const extra = variant === 'cpuBefore' ? cpuMs : 0;
+    out[variant] = { call: summarise(call), wait: summarise(wait), total: summarise(call.map((c, i) => c + wait[i] + extra)) };
+  }
+  return { transactions: rounds * perRound, cpuMs, variants: out };
+}
+
 /** The floor of one small write: a one-point log record put (strict / relaxed), the catch-up read transaction, a Web Lock round trip. */
 async function microOperations(count: number): Promise<{ strictPut: Summary; relaxedPut: Summary; catchUpRead: Summary; webLock: Summary }> {
   const name = 'bench-raw-micro';
@@ -645,7 +721,7 @@ export interface StorageBenchResult {
     workerMemoryUpdates: { upsert: Summary; setPayload: Summary };
     micro: { strictPut: Summary; relaxedPut: Summary; catchUpRead: Summary; webLock: Summary };
   };
-  raw: null | { perPoint: RawLayout | null; chunked: RawLayout; chunkedBlobs: RawLayout; logStyle: RawLayout; logStyleRelaxed: RawLayout };
+  raw: null | { perPoint: RawLayout | null; chunked: RawLayout; chunkedBlobs: RawLayout; logStyle: RawLayout; logStyleRelaxed: RawLayout; anatomy: TransactionAnatomy };
   totalSeconds: number;
 }
 
@@ -870,7 +946,11 @@ async function main(): Promise<StorageBenchResult> {
           (perPoint.complete ? '' : ` (for ${N}: ~${fmt(perPoint.writeMsForN)} / ~${fmt(perPoint.readMsForN)} ms)`),
       );
     }
-    raw = { perPoint, chunked, chunkedBlobs, logStyle, logStyleRelaxed };
+    // The engine's own time per batch: the worker + memory bulk of section 4 (no IndexedDB at all).
+    const cpuMs = breakdown ? breakdown.workerMemoryBulk.upsertMs / Math.ceil(N / BATCH) : intParam('anatomycpu', 12);
+    const anatomy = await transactionAnatomy(data, cpuMs, 3, 10);
+    log(`raw transaction anatomy (${anatomy.transactions} transactions per way, ${fmt(cpuMs)} ms of CPU where modelled): ` + Object.entries(anatomy.variants).map(([way, v]) => `${way} ${fmt(v.call.mean)} + ${fmt(v.wait.mean)} ms`).join(', '));
+    raw = { perPoint, chunked, chunkedBlobs, logStyle, logStyleRelaxed, anatomy };
   }
 
   return {
