@@ -509,6 +509,9 @@ export class Collection {
     }
     this.keys.forEach((key, slot) => {
       if (key === null || key === undefined) free.push(slot);
+      // Every version is an operation id this collection already used. A store written before
+      // catch-ups kept the fold mark current may have stored a lower one: never count from below them.
+      else if (this.versions[slot] > this.lastOpId) this.lastOpId = this.versions[slot];
     });
     this.freeSlots.resetSorted(free);
     for (const index of this.indexes.values()) for (const slot of this.liveSlots()) index.set(slot, this.payloadAt(slot));

@@ -11,6 +11,7 @@ import { parseJsonPath } from '../filter/json-path';
 import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
 import { createCoordinator, type Coordinator } from '../storage/coordinator';
+import { defineKey } from '../payload/edit';
 import { parsePayloadSelector } from '../payload/select';
 import { StaleStateError, type Storage, type StorageEstimateInfo } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
@@ -171,7 +172,7 @@ export class Engine {
       } catch (error) {
         collection.config.metadata = before.metadata;
         for (const key of Object.keys(collection.config.extra)) delete collection.config.extra[key];
-        Object.assign(collection.config.extra, before.extra);
+        for (const key of Object.keys(before.extra)) defineKey(collection.config.extra, key, before.extra[key]);
         throw asQdrantError(error);
       }
       return true;

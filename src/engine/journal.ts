@@ -28,6 +28,7 @@ import type { Kernels } from '../wasm/kernels';
 import { Collection, type DirtyChunk, type DirtyChunks, type PointsChunk } from './collection';
 import { loadConfig, storeConfig, type StoredConfig } from './config';
 import { decodeOperation, encodeOperation, type EncodedOperation, type Operation } from './operations';
+import { defineKey } from '../payload/edit';
 
 /** What the engine keeps in a collection record (storage treats it as opaque). */
 interface CollectionMeta {
@@ -281,9 +282,15 @@ export class Journal {
       const known = byUid.get(record.uid);
       if (known) {
         // A PATCH from another tab: take its metadata and echoed sections (indexes come through the log).
-        const config = loadConfig((record.meta as CollectionMeta).config);
+        const meta = record.meta as CollectionMeta;
+        const config = loadConfig(meta.config);
         known.config.metadata = config.metadata;
-        Object.assign(known.config.extra, config.extra);
+        // Own keys, never [[Set]]: a `__proto__` section is data, not this tab's prototype.
+        for (const key of Object.keys(config.extra)) defineKey(known.config.extra, key, config.extra[key]);
+        // The other tab's compactions folded operations this tab has since caught up with. Keeping
+        // the older mark would write it back with this tab's next PATCH, and a store opened after
+        // that would number its operations from there again (reusing ids, so tabs skip its writes).
+        known.foldedOpId = Math.max(known.foldedOpId, meta.foldedOpId);
         continue;
       }
       // Created by another tab (maybe already compacted there).
