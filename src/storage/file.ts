@@ -262,9 +262,21 @@ class FileBackend implements FileStorage {
         this.meta = { ...this.meta, format: FILE_FORMAT };
         await this.writeFile(this.path(META), this.meta);
       }
-      await this.writeFile(this.path(JOURNAL), snapshot);
-      await this.syncDir(this.dir); // the commit point
-      await this.applyCompaction(snapshot);
+      const journal = this.path(JOURNAL);
+      await this.writeFile(journal, snapshot);
+      try {
+        await this.syncDir(this.dir); // the commit point
+      } catch (error) {
+        // Not known to be committed: take the journal back, or a later load would apply a write
+        // the caller was told failed. If even that fails, the journal stands: report it committed.
+        if (await unlink(journal).then(() => true, () => false)) throw error;
+      }
+      // Committed: the next load finishes the journal whatever happens now, so a failure while
+      // applying it must not reject (the caller would undo and report a write that comes back).
+      // It stops every later write instead, until a reopen has applied the journal.
+      await this.applyCompaction(snapshot).catch((error: unknown) => {
+        this.failure ??= describeWriteError(error);
+      });
     });
   }
 
