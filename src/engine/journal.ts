@@ -21,7 +21,7 @@
  * vector about once, instead of rewriting every chunk a batch ends in.
  */
 import { CHUNK_SLOTS, type VectorChunk } from '../index/vector-space';
-import type { VectorIndexSnapshot } from '../index/vector-index';
+import type { VectorIndex, VectorIndexSnapshot } from '../index/vector-index';
 import type { Coordinator } from '../storage/coordinator';
 import type { ChunkRange, ChunkRecord, CollectionRecord, CompactionSnapshot, LogRecord, Storage } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
@@ -220,6 +220,7 @@ export class Journal {
     const deleteChunks: ChunkRange[] = [];
     const collections: CollectionRecord[] = [];
     const taken: [Collection, DirtyChunks, number][] = [];
+    const snapshotted: VectorIndex[] = [];
     for (const collection of this.collections.values()) {
       const dirty = collection.takeDirtyChunks();
       taken.push([collection, dirty, collection.foldedOpId]);
@@ -239,7 +240,10 @@ export class Journal {
       // The IVF centroids and list assignment (and int8 ranges), so reopening does not retrain.
       for (const [name, index] of collection.vectorIndexes) {
         const snapshot = index.snapshotIfChanged();
-        if (snapshot) chunks.push({ uid: collection.uid, kind: INDEX_KIND + name, no: 0, data: snapshot });
+        if (snapshot) {
+          chunks.push({ uid: collection.uid, kind: INDEX_KIND + name, no: 0, data: snapshot });
+          snapshotted.push(index);
+        }
       }
       collections.push(this.recordOf(collection));
     }
@@ -248,12 +252,12 @@ export class Journal {
     try {
       await this.storage.compact(snapshot);
     } catch (error) {
-      // Nothing was written (the transaction is atomic): the chunks must be written next time.
-      // (An index snapshot taken above is simply taken again when the index next changes.)
+      // Nothing was written (the transaction is atomic): the chunks and index snapshots must be written next time.
       for (const [collection, dirty, folded] of taken) {
         collection.markDirty(dirty);
         collection.foldedOpId = folded;
       }
+      for (const index of snapshotted) index.snapshotNotSaved();
       throw error;
     }
     this.foldedSeq = upToSeq;

@@ -60,6 +60,12 @@ export interface VectorIndexSnapshot {
   scalar: ScalarQuantizerSnapshot | null;
 }
 
+/**
+ * A snapshot takes the writes its IVF has not yet taken in only when that costs at most this
+ * fraction of a background step (a few ms); otherwise it saves "no IVF" (see snapshotIfChanged).
+ */
+const SNAPSHOT_SYNC_SHARE = 16;
+
 /** Options of a {@link VectorIndex} (tests and benchmarks; the engine uses the defaults). */
 export interface VectorIndexOptions {
   /** Runs the background build steps (default: the realm's yielding scheduler). */
@@ -95,6 +101,8 @@ export class VectorIndex implements BuildTask {
   private disposed = false;
   /** Set when the structures changed since the last snapshot. */
   private changedSinceSnapshot = false;
+  /** Whether the last snapshot taken saved "no IVF" because the serving one lagged behind the writes. */
+  private savedWithoutIvf = false;
   /**
    * While the running build lays out a restored snapshot (no training): that snapshot, the slots
    * changed since it was loaded, and how many of them the last snapshot taken covered.
@@ -385,10 +393,31 @@ export class VectorIndex implements BuildTask {
     // While a restored snapshot is still being laid out, the stored one stays the truth (a
     // snapshot taken now would lack the IVF, and the next open would train again).
     if (this.restoring) return this.restoringSnapshot();
-    if (!this.changedSinceSnapshot) return null;
+    // Writes the serving IVF has not taken in yet (a query or a background step does, once writes
+    // pause): its lists would not describe the vectors of the chunks saved with this snapshot.
+    this.absorbChanges();
+    const ivf = this.ivf;
+    if (ivf && this.pending.size * (ivf.nlist * this.space.dim + this.space.dim * COPY_WEIGHT) > this.stepWork / SNAPSHOT_SYNC_SHARE) {
+      // Too many to take in here without slowing the write that compacts (a folded batch, say):
+      // save "no IVF" once, and the whole index once it has caught up. A store opened meanwhile
+      // builds its IVF again in the background.
+      this.changedSinceSnapshot = true;
+      if (this.savedWithoutIvf) return null;
+      this.savedWithoutIvf = true;
+      return { ivf: null, scalar: this.scalar?.toSnapshot() ?? null };
+    }
+    if (!this.changedSinceSnapshot && this.pending.size === 0) return null;
     this.prepareForSnapshot();
     this.changedSinceSnapshot = false;
+    this.savedWithoutIvf = false;
     return { ivf: this.ivf?.toSnapshot() ?? null, scalar: this.scalar?.toSnapshot() ?? null };
+  }
+
+  /** Says that the last snapshot taken was not saved (its compaction failed): the next compaction takes one again. */
+  snapshotNotSaved(): void {
+    this.changedSinceSnapshot = true;
+    this.savedWithoutIvf = false;
+    if (this.restoring) this.restoring.saved = -1;
   }
 
   /**

@@ -356,6 +356,34 @@ describe('VectorIndex: restoring a saved index (found in review)', () => {
   });
 });
 
+describe('VectorIndex: a snapshot describes the vectors saved with it (found in review)', () => {
+  it('writes the IVF has not taken in yet are synced into a snapshot when few, and make it save "no IVF" (once) when many', () => {
+    const scheduler = new ManualScheduler();
+    const { space, index } = indexOver(3000, scheduler);
+    index.noteChanges();
+    scheduler.runAll();
+    expect(index.snapshotIfChanged()?.ivf?.lists.filter((l) => l >= 0).length).toBe(3000);
+    const listOf = (snapshot: VectorIndexSnapshot | null, slot: number) => snapshot?.ivf?.lists[slot];
+    // One slot moves to another cluster, and a compaction comes before any query or step: the
+    // snapshot takes it in (a few distance computations), so its list is the new vector's.
+    space.set(0, row(2999));
+    const few = index.snapshotIfChanged();
+    expect(few?.ivf?.lists.length).toBeGreaterThanOrEqual(3000);
+    expect(listOf(few, 0)).toBe(listOf(few, 2999));
+    // Many slots change: taking them in would put an IVF update on the write path. The snapshot
+    // says "no IVF" instead, once; a store opened from it builds again rather than lay out stale lists.
+    for (let slot = 1; slot < 1500; slot++) space.set(slot, row(3000 + slot));
+    expect(index.snapshotIfChanged()).toEqual({ ivf: null, scalar: null });
+    expect(index.snapshotIfChanged()).toBeNull();
+    // Once the index has caught up (here a query syncs it), the whole index is saved again.
+    index.search(queries[0], 10, undefined, bySlot);
+    expect(index.snapshotIfChanged()?.ivf?.lists.filter((l) => l >= 0).length).toBe(3000);
+    expect(index.snapshotIfChanged()).toBeNull();
+    index.dispose();
+    space.dispose();
+  });
+});
+
 describe('through the engine: status, automatic start, persistence', () => {
   const N = 3000;
   const points = (from: number, to: number) =>
