@@ -269,6 +269,11 @@ export function parsePayloadIndex(body: unknown): { field: string; schema: Paylo
 /** Merges a `PATCH /collections/{name}` body into a config: `metadata` keys merge, `null` deletes one (API.md §4.6). */
 export function patchConfig(config: CollectionConfig, body: unknown): void {
   const input = body === undefined || body === null ? {} : expectObject(body, 'body');
+  // Every check before any change: a refused PATCH changes nothing.
+  // quantization_config drives int8 search: a value create would refuse must not be stored (it
+  // would fail every query of the collection after the next open).
+  if (isObject(input.quantization_config)) checkQuantizationConfig(input.quantization_config, 'quantization_config');
+  if (isObject(input.params)) for (const key of CLUSTER_INTS) checkClusterInt(input.params[key], `params.${key}`);
   if (input.metadata !== undefined && input.metadata !== null) {
     const patch = copyPayload(input.metadata, 'metadata');
     const merged: JsonObject = { ...(config.metadata ?? {}) };
@@ -285,10 +290,14 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     Object.defineProperty(config.extra, section, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   if (isObject(input.params)) {
-    for (const key of CLUSTER_INTS) checkClusterInt(input.params[key], `params.${key}`);
+    // Only Qdrant's CollectionParamsDiff keys: `params.quantization_config` or `params.ivf_config`
+    // must not replace real settings behind their checks (Qdrant ignores unknown keys too).
     const params = copyPayload(input.params, 'params');
-    for (const key of Object.keys(params)) {
-      Object.defineProperty(config.extra, key, { value: params[key], enumerable: true, writable: true, configurable: true });
+    for (const key of PATCHABLE_PARAMS) {
+      if (params[key] !== undefined) Object.defineProperty(config.extra, key, { value: params[key], enumerable: true, writable: true, configurable: true });
     }
   }
 }
+
+/** The keys of Qdrant's CollectionParamsDiff (openapi: UpdateCollection.params), the ones a PATCH `params` may set. */
+const PATCHABLE_PARAMS = ['replication_factor', 'write_consistency_factor', 'read_fan_out_factor', 'read_fan_out_delay_ms', 'on_disk_payload', 'payload'];

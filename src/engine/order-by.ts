@@ -45,13 +45,21 @@ export function orderedScroll(
     const parsed = parseDatetime(text);
     return parsed && datetimeToMicros(parsed);
   };
+  // What Qdrant's index holds for the field: an integer index only whole numbers (i64, or a
+  // float without a fraction), a float index every finite number. Payload integers beyond 2^53
+  // are kept as BigInt; they order by their nearest double.
+  const integer = index.type === 'integer';
+  const numeric = (value: unknown): number | undefined =>
+    typeof value === 'bigint' ? Number(value) : typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   const toNumber = (value: unknown): number | undefined => {
     if (datetime) return typeof value === 'string' ? micros(value) : undefined;
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    const number = numeric(value);
+    return integer && number !== undefined && !Number.isInteger(number) ? undefined : number;
   };
   let start: number | undefined;
   if (spec.start_from !== undefined && spec.start_from !== null) {
-    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : toNumber(spec.start_from);
+    // Any number is a start (Qdrant's OrderValue is an integer or a float, whatever the index).
+    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : datetime ? undefined : numeric(spec.start_from);
     if (start === undefined) invalidType('order_by.start_from', spec.start_from, 'a number or a datetime');
   }
   const path = parseJsonPath(key, 'order_by.key');

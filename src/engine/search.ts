@@ -243,7 +243,9 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
     allowed ??= new Uint32Array(Math.ceil(space.slotCapacity / 32)).fill(0xffffffff);
     for (const slot of plan.exclude) allowed[slot >>> 5] &= ~(1 << (slot & 31));
   }
-  const k = plan.offset + plan.limit;
+  // No more hits than points: a huge limit or offset (Qdrant accepts any) must not size buffers by itself.
+  if (plan.offset >= collection.pointsCount) return [];
+  const k = Math.min(plan.offset + plan.limit, collection.pointsCount);
   const tieBreak = (a: number, b: number) => -collection.compareSlots(a, b); // equal scores: larger id first
   const distance = space.distance;
   const distances = distance === 'Euclid' || distance === 'Manhattan';

@@ -22,7 +22,8 @@ import { isObject } from '../engine/json';
 import { compareDatetimes, parseDatetime, type DatetimeValue } from './datetime';
 import { inBoundingBox, inPolygon, inRadius, storedGeoPoint } from './geo';
 import { formatJsonPath, ownValue, type JsonPath } from './json-path';
-import type { AnyValues, Condition, FieldCondition, Filter, Match, Range, ValuesCount } from './types';
+import { asF64, canonicalInteger } from './numbers';
+import type { AnyValues, Condition, FieldCondition, Filter, FilterInteger, Match, Range, ValuesCount } from './types';
 
 /** What a filter is evaluated against: a point's id key, its payload and its vectors. */
 export interface FilterTarget {
@@ -215,10 +216,6 @@ function countInRange(bounds: ValuesCount, count: number): boolean {
   );
 }
 
-/** Whether a stored number is an integer Qdrant reads as i64 (`serde_json::Number::as_i64`). */
-function isStoredInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63;
-}
 
 /** Rust's `char::is_whitespace` (Unicode White_Space), used by `split_whitespace`. */
 const WHITESPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
@@ -227,7 +224,7 @@ function matchCheck(match: Match, field: JsonPath, options: CompileOptions): Val
   switch (match.kind) {
     case 'value': {
       const expected = match.value;
-      if (typeof expected === 'number') return (v) => v === expected && isStoredInteger(v);
+      if (typeof expected === 'number' || typeof expected === 'bigint') return (v) => canonicalInteger(v) === expected;
       return (v) => v === expected;
     }
     case 'text':
@@ -249,29 +246,39 @@ function matchCheck(match: Match, field: JsonPath, options: CompileOptions): Val
     case 'any': {
       const { strings, integers } = listSets(match.values);
       if (strings) return (v) => typeof v === 'string' && strings.has(v);
-      return (v) => isStoredInteger(v) && integers!.has(v);
+      return (v) => {
+        const integer = canonicalInteger(v);
+        return integer !== undefined && integers!.has(integer);
+      };
     }
     case 'except': {
       const { strings, integers } = listSets(match.values);
       if (strings) return (v) => (typeof v === 'string' ? !strings.has(v) : v !== null);
-      return (v) => (isStoredInteger(v) ? !integers!.has(v) : v !== null);
+      return (v) => {
+        const integer = canonicalInteger(v);
+        return integer !== undefined ? !integers!.has(integer) : v !== null;
+      };
     }
   }
 }
 
-function listSets(values: AnyValues): { strings?: Set<string>; integers?: Set<number> } {
+function listSets(values: AnyValues): { strings?: Set<string>; integers?: Set<FilterInteger> } {
   return 'strings' in values ? { strings: new Set(values.strings) } : { integers: new Set(values.integers) };
 }
 
 function rangeCheck(range: Range): ValueCheck {
   if (range.kind === 'number') {
     const { gt, gte, lt, lte } = range;
-    return (v) =>
-      typeof v === 'number' &&
-      (lt === undefined || v < lt) &&
-      (gt === undefined || v > gt) &&
-      (lte === undefined || v <= lte) &&
-      (gte === undefined || v >= gte);
+    return (value) => {
+      const v = asF64(value); // Qdrant compares as f64, integers beyond 2^53 included
+      return (
+        v !== undefined &&
+        (lt === undefined || v < lt) &&
+        (gt === undefined || v > gt) &&
+        (lte === undefined || v <= lte) &&
+        (gte === undefined || v >= gte)
+      );
+    };
   }
   const { gt, gte, lt, lte } = range;
   const after = (x: DatetimeValue, bound: DatetimeValue | undefined, orEqual: boolean) =>

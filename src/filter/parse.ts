@@ -16,7 +16,8 @@ import { invalidType, isObject, typeName } from '../engine/json';
 import { parseDatetime, type DatetimeValue } from './datetime';
 import type { GeoPoint, GeoRing } from './geo';
 import { parseJsonPath, type JsonPath } from './json-path';
-import type { AnyValues, Condition, FieldCondition, Filter, Match, Range, ValuesCount } from './types';
+import { asF64, canonicalInteger } from './numbers';
+import type { AnyValues, Condition, FieldCondition, Filter, FilterInteger, Match, Range, ValuesCount } from './types';
 
 const FILTER_FIELDS = ['should', 'min_should', 'must', 'must_not'];
 
@@ -52,9 +53,6 @@ function missing(path: string, field: string): never {
   throw formatError(`${path}: missing field \`${field}\``);
 }
 
-function isI64(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63;
-}
 
 function isUint(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64;
@@ -253,17 +251,19 @@ class FilterReader {
     throw formatError(generic);
   }
 
-  /** `match.value`: a string, an i64 integer or a boolean — floats are refused. */
-  private matchValue(value: unknown, path: string): string | number | boolean {
-    if (typeof value === 'string' || typeof value === 'boolean' || isI64(value)) return value;
-    return invalidType(path, value, 'a string, an integer or a boolean');
+  /** `match.value`: a string, an i64 integer (BigInt beyond 2^53) or a boolean — floats are refused. */
+  private matchValue(value: unknown, path: string): string | FilterInteger | boolean {
+    if (typeof value === 'string' || typeof value === 'boolean') return value;
+    const integer = canonicalInteger(value);
+    return integer ?? invalidType(path, value, 'a string, an integer or a boolean');
   }
 
   /** The list of `any` / `except`: all strings or all i64 integers; `[]` counts as strings. */
   private anyValues(value: unknown, path: string): AnyValues {
     if (!Array.isArray(value)) invalidType(path, value, 'a sequence');
     if (value.every((item) => typeof item === 'string')) return { strings: [...new Set(value as string[])] };
-    if (value.every(isI64)) return { integers: [...new Set(value as number[])] };
+    const integers = value.map(canonicalInteger);
+    if (integers.every((integer) => integer !== undefined)) return { integers: [...new Set(integers as FilterInteger[])] };
     throw formatError(`${path}: data did not match any variant of untagged enum AnyVariants (expected all strings or all integers)`);
   }
 
@@ -273,10 +273,11 @@ class FilterReader {
     const names = ['gt', 'gte', 'lt', 'lte'] as const;
     const bounds = names.map((name) => own(value, name));
     const given = bounds.filter(present);
-    if (given.every((bound) => typeof bound === 'number' && Number.isFinite(bound))) {
+    // Numeric bounds are f64 in Qdrant: an integer beyond 2^53 (BigInt here) is compared as one.
+    if (given.every((bound) => Number.isFinite(asF64(bound)))) {
       const range: Range = { kind: 'number' };
       names.forEach((name, i) => {
-        if (present(bounds[i])) range[name] = bounds[i] as number;
+        if (present(bounds[i])) range[name] = asF64(bounds[i])!;
       });
       return range;
     }
@@ -293,7 +294,7 @@ class FilterReader {
       });
       return range;
     }
-    const odd = given.find((bound) => typeof bound !== 'number' && typeof bound !== 'string');
+    const odd = given.find((bound) => typeof bound !== 'number' && typeof bound !== 'bigint' && typeof bound !== 'string');
     const detail = odd === undefined ? 'numbers and strings mixed' : `invalid type: ${typeName(odd)}`;
     throw formatError(`${path}: data did not match any variant of untagged enum RangeInterface (${detail})`);
   }

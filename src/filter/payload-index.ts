@@ -8,7 +8,8 @@
 import { datetimeToMicros, parseDatetime } from './datetime';
 import type { TextIndexLookup } from './evaluate';
 import { formatJsonPath, parseJsonPath, valuesAt, type JsonPath } from './json-path';
-import type { Condition, FieldCondition, Filter } from './types';
+import { asF64, canonicalInteger } from './numbers';
+import type { Condition, FieldCondition, Filter, FilterInteger } from './types';
 
 /** Index types Qdrant accepts. */
 export type PayloadIndexType = 'keyword' | 'integer' | 'float' | 'geo' | 'text' | 'bool' | 'datetime' | 'uuid';
@@ -95,15 +96,20 @@ export class PayloadIndex {
       case 'keyword':
         if (typeof value === 'string') keys.push(`s:${value}`);
         break;
-      case 'integer':
-        if (typeof value === 'number' && Number.isFinite(value)) {
-          if (Number.isInteger(value)) keys.push(`i:${value}`);
-          numbers.push(value); // ranges compare every number, integer or not
+      case 'integer': {
+        const number = asF64(value);
+        if (number !== undefined && Number.isFinite(number)) {
+          const integer = canonicalInteger(value);
+          if (integer !== undefined) keys.push(`i:${integer}`);
+          numbers.push(number); // ranges compare every number, integer or not
         }
         break;
-      case 'float':
-        if (typeof value === 'number' && Number.isFinite(value)) numbers.push(value);
+      }
+      case 'float': {
+        const number = asF64(value);
+        if (number !== undefined && Number.isFinite(number)) numbers.push(number);
         break;
+      }
       case 'bool':
         if (typeof value === 'boolean') keys.push(`b:${value}`);
         break;
@@ -133,7 +139,7 @@ export class PayloadIndex {
       const match = condition.match;
       if (match.kind === 'value') return this.union([this.keyOf(match.value)]);
       if (match.kind === 'any') {
-        const values: (string | number)[] = 'strings' in match.values ? match.values.strings : match.values.integers;
+        const values: (string | FilterInteger)[] = 'strings' in match.values ? match.values.strings : match.values.integers;
         return this.union(values.map((v) => this.keyOf(v)));
       }
       return undefined;
@@ -151,10 +157,10 @@ export class PayloadIndex {
     return undefined;
   }
 
-  private keyOf(value: string | number | boolean): string | undefined {
+  private keyOf(value: string | FilterInteger | boolean): string | undefined {
     if (this.type === 'keyword' && typeof value === 'string') return `s:${value}`;
     if (this.type === 'uuid' && typeof value === 'string') return `s:${value}`;
-    if (this.type === 'integer' && typeof value === 'number') return `i:${value}`;
+    if (this.type === 'integer' && (typeof value === 'number' || typeof value === 'bigint')) return `i:${value}`;
     if (this.type === 'bool' && typeof value === 'boolean') return `b:${value}`;
     return undefined;
   }

@@ -55,7 +55,7 @@ export interface FieldCondition {
 
 /** `match`, one of Qdrant's `MatchInterface` variants. */
 export type Match =
-  | { kind: 'value'; value: string | number | boolean }
+  | { kind: 'value'; value: string | FilterInteger | boolean }
   | { kind: 'text'; text: string }
   | { kind: 'text_any'; text: string }
   | { kind: 'phrase'; text: string }
@@ -64,7 +64,10 @@ export type Match =
   | { kind: 'except'; values: AnyValues };
 
 /** The list of `any`/`except`: all strings or all integers (`[]` is a string list, as in Qdrant). */
-export type AnyValues = { strings: string[] } | { integers: number[] };
+export type AnyValues = { strings: string[] } | { integers: FilterInteger[] };
+
+/** An i64 of a filter in canonical form (see src/filter/numbers.ts canonicalInteger). */
+export type FilterInteger = number | bigint;
 
 /** `range`: numeric bounds, or datetime bounds when any bound was given as a string. */
 export type Range =

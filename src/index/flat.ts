@@ -36,12 +36,16 @@ export function searchFlat(space: VectorSpace, query: FlatQuery): Hit[] {
   const heap = kernels.heap;
   const dim = space.dim;
   const want = query.k + 1; // one extra shows whether ties straddle the cut
-  const queryPtr = heap.alloc(dim * 4);
-  const rowsPtr = heap.alloc(want * 4);
-  const scoresPtr = heap.alloc(want * 4);
+  let queryPtr = 0;
+  let rowsPtr = 0;
+  let scoresPtr = 0;
   let maskPtr = space.presencePointer;
   let ownMask = 0;
   try {
+    // Inside the try: a failed allocation must not leak the ones before it.
+    queryPtr = heap.alloc(dim * 4);
+    rowsPtr = heap.alloc(want * 4);
+    scoresPtr = heap.alloc(want * 4);
     kernels.f32(queryPtr, dim).set(query.vector);
     if (space.distance === 'Cosine') kernels.normalize(queryPtr, dim);
     if (query.allowed) {
@@ -63,10 +67,7 @@ export function searchFlat(space: VectorSpace, query: FlatQuery): Hit[] {
     hits.sort((a, b) => b.score - a.score || query.tieBreak(a.slot, b.slot));
     return hits.slice(0, query.k);
   } finally {
-    heap.free(queryPtr);
-    heap.free(rowsPtr);
-    heap.free(scoresPtr);
-    if (ownMask) heap.free(ownMask);
+    for (const pointer of [queryPtr, rowsPtr, scoresPtr, ownMask]) if (pointer) heap.free(pointer);
   }
 }
 
