@@ -47,7 +47,7 @@ export interface OpenStoreOptions {
    * keeps nothing and must be asked for explicitly.
    */
   persistence?: Persistence | CustomStorage;
-  /** Fold the write log into chunks after this many batches (default 64). */
+  /** Fold the write log into chunks after this many batches (default 512). */
   compactEvery?: number;
 }
 

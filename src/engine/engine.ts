@@ -55,7 +55,7 @@ export interface EngineOptions {
 }
 
 /** Defaults of the persistence knobs (see EngineOptions). */
-const COMPACT_EVERY = 512;
+export const COMPACT_EVERY = 512;
 const COMPACT_BYTES = 8 * 1024 * 1024;
 const FOLD_BYTES = 512 * 1024;
 /** How often a point write is run again after finding that another tab wrote first. */

@@ -190,7 +190,7 @@ route('POST', `${C}/points/scroll`, 'scroll_points', {
     return call(ctx, 'scroll', name(ctx), { ...body, with_vector: withVector(body), ...ctx.query.read });
   },
 });
-route('POST', `${C}/points/count`, 'count_points', { params: 'timeout', body: true, run: (ctx) => call(ctx, 'count', name(ctx), { ...object(ctx.body), ...ctx.query.read }) });
+route('POST', `${C}/points/count`, 'count_points', { params: 'read', body: true, run: (ctx) => call(ctx, 'count', name(ctx), { ...object(ctx.body), ...ctx.query.read }) });
 route('POST', `${C}/points/query`, 'query_points', { params: 'read', body: true, run: (ctx) => call(ctx, 'query', name(ctx), { ...object(ctx.body), ...ctx.query.read }) });
 route('POST', `${C}/points/query/batch`, 'query_batch_points', { params: 'read', body: true, run: (ctx) => call(ctx, 'queryBatch', name(ctx), { ...searches(ctx.body), ...ctx.query.read }) });
 // Legacy endpoints: dropped from the 1.19 OpenAPI document, still served by Qdrant 1.19 and called by the 1.18 client.
