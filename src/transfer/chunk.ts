@@ -4,9 +4,12 @@
  * little-endian float32.
  */
 import type { Payload, PointId, PointStruct, Record_ } from '../engine/types';
+import { stringifyJson } from '../rest/json';
 import { fromUtf8, readF32, utf8, writeF32 } from './bytes';
+import { payloadProblem } from './checks';
 import type { VectorLayout } from './collection-config';
 import { badFile } from './errors';
+import { parseRecordJson } from './format';
 import { integerIdOfDigits, isUuid } from './point-id';
 
 /** The vector of `name` a scrolled record carries, if it has one. */
@@ -21,10 +24,13 @@ function encodeId(id: PointId): number | string {
   return typeof id === 'bigint' ? id.toString() : id;
 }
 
-/** Encodes scrolled records (with payloads and vectors) as the body of a PNTS record. */
+/**
+ * Encodes scrolled records (with payloads and vectors) as the body of a PNTS record. Payload
+ * integers beyond 2^53 (bigint: the engine keeps them exactly) are written as raw JSON integers.
+ */
 export function encodeChunk(records: Record_[], layout: VectorLayout): Uint8Array<ArrayBuffer> {
   const count = records.length;
-  const json = utf8(JSON.stringify({ ids: records.map((r) => encodeId(r.id)), payloads: records.map((r) => r.payload ?? null) }));
+  const json = utf8(stringifyJson({ ids: records.map((r) => encodeId(r.id)), payloads: records.map((r) => r.payload ?? null) }));
   const bitmapBytes = Math.ceil(count / 8);
   const blocks = layout.specs.map((spec) => {
     const bitmap = new Uint8Array(bitmapBytes);
@@ -75,20 +81,15 @@ export function chunkCount(body: Uint8Array): number {
 
 /**
  * Decodes a PNTS body into upsertable points (vectors as Float32Array views of one block per
- * spec; a point missing every vector gets `{}`). Throws 400 on any inconsistency.
+ * spec; a point missing every vector gets `{}`). Throws 400 on any inconsistency, and on a
+ * payload the engine would refuse, so the checking pass of an import finds it before writing.
  */
 export function decodeChunk(body: Uint8Array, layout: VectorLayout): PointStruct[] {
   const corrupt = (why: string) => badFile(`a points record is corrupt: ${why}`);
   const count = chunkCount(body);
   const jsonLength = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(4, true);
   if (8 + jsonLength > body.byteLength) throw corrupt('its JSON part runs past its end');
-  const text = fromUtf8(body.subarray(8, 8 + jsonLength));
-  let parsed: unknown;
-  try {
-    parsed = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseRecordJson(fromUtf8(body.subarray(8, 8 + jsonLength)));
   const { ids, payloads } = (parsed ?? {}) as { ids?: unknown; payloads?: unknown };
   if (!Array.isArray(ids) || !Array.isArray(payloads)) throw corrupt('its JSON part is not {"ids": [...], "payloads": [...]}');
   if (ids.length !== count || payloads.length !== count) throw corrupt(`it declares ${count} points but lists ${ids.length} ids and ${payloads.length} payloads`);
@@ -97,6 +98,8 @@ export function decodeChunk(body: Uint8Array, layout: VectorLayout): PointStruct
     if (id === undefined) throw corrupt(`invalid point id ${JSON.stringify(raw)}`);
     const payload = payloads[i];
     if (!isPayload(payload)) throw corrupt(`the payload of point ${String(id)} is not an object`);
+    const why = payloadProblem(payload, 'payload');
+    if (why) throw corrupt(`the payload of point ${String(id)} is refused: ${why}`);
     return { id, vector: {}, payload };
   });
   let offset = 8 + jsonLength;

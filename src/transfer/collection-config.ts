@@ -5,6 +5,7 @@
  */
 import type { VecliteClient } from '../client/client';
 import type { CollectionInfo, CreateCollection } from '../engine/types';
+import { payloadIndexProblem } from './checks';
 
 /** One vector space of a collection as the formats lay it out: its name (`""` for the unnamed one) and size. */
 export interface VectorSpec {
@@ -23,7 +24,7 @@ export interface VectorLayout {
 /** The client methods the transfer functions use (a {@link VecliteClient} has them all). */
 export type TransferClient = Pick<
   VecliteClient,
-  'getCollection' | 'collectionExists' | 'createCollection' | 'createPayloadIndex' | 'scroll' | 'upsert'
+  'getCollection' | 'collectionExists' | 'createCollection' | 'deleteCollection' | 'createPayloadIndex' | 'scroll' | 'upsert'
 >;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -60,7 +61,8 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
 /**
  * A create-collection body for a config as `getCollection` reports it: the `params` fields
  * (vectors, sparse vectors, sharding numbers), the echoed sections (hnsw, optimizers, wal,
- * quantization, strict mode) and `metadata`, so the new collection reports the same config.
+ * quantization, strict mode, veclite's `ivf_config`) and `metadata`, so the new collection
+ * reports the same config. A section a file does not have (an older export) is left out.
  */
 export function createBodyOf(config: CollectionInfo['config'] | Record<string, unknown>): CreateCollection {
   const body: Record<string, unknown> = {};
@@ -74,6 +76,7 @@ export function createBodyOf(config: CollectionInfo['config'] | Record<string, u
     ['wal_config', 'wal_config'],
     ['quantization_config', 'quantization_config'],
     ['strict_mode_config', 'strict_mode_config'],
+    ['ivf_config', 'ivf_config'],
     ['metadata', 'metadata'],
   ];
   for (const [from, to] of sections) if (isObject(config[from])) put(body, to, config[from]);
@@ -91,6 +94,21 @@ export function payloadIndexesOf(schema: unknown): { field_name: string; field_s
     if (fieldSchema !== undefined) out.push({ field_name: field, field_schema: fieldSchema });
   }
   return out;
+}
+
+/**
+ * Why the payload indexes of a `payload_schema` could not all be recreated (an entry without a
+ * type, or one the engine's own parser refuses), or undefined when they can: checked before an
+ * import writes anything, so a bad index does not fail it after the collection was created.
+ */
+export function payloadSchemaProblem(schema: Record<string, unknown>): string | undefined {
+  const indexes = payloadIndexesOf(schema);
+  for (const field of Object.keys(schema)) {
+    const index = indexes.find((i) => i.field_name === field);
+    const why = index ? payloadIndexProblem(field, index.field_schema) : 'it has no data_type';
+    if (why) return `the payload index \`${field}\`: ${why}`;
+  }
+  return undefined;
 }
 
 /** Declares the payload indexes of a `payload_schema` on a collection (waiting for each). */

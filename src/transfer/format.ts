@@ -15,7 +15,8 @@
  *           json  = UTF-8 {"ids": [...count], "payloads": [...count]}
  *                   ids: integer ids up to 2^53 − 1 as JSON numbers; larger ones (up to 2^64 − 1) as
  *                   strings of decimal digits; UUIDs as lowercase hyphenated strings (never digits only)
- *                   payloads: a JSON object, or null for none
+ *                   payloads: a JSON object, or null for none; integers beyond 2^53 are raw JSON
+ *                   integers, read back exactly
  *           block = bitmap:ceil(count / 8) bytes   bit i (byte i >> 3, bit i & 7, LSB first) set when
  *                                                  point i has this vector
  *                   data:(set bits × size × 4) bytes  the present vectors, f32 LE, in point order
@@ -40,8 +41,9 @@
  * Points come in id order, in chunks of about a thousand, so neither side ever holds the whole
  * collection or builds one giant string. Unknown record tags are an error in version 1.
  */
+import { parseJsonBody, stringifyJson } from '../rest/json';
 import { crc32, fromUtf8, utf8, type ByteReader } from './bytes';
-import { vectorLayout, type VectorSpec } from './collection-config';
+import { payloadSchemaProblem, vectorLayout, type VectorSpec } from './collection-config';
 import { badFile } from './errors';
 
 /** The 8 bytes every file starts with. */
@@ -89,9 +91,9 @@ export function frameOf(tag: string, body: Uint8Array): Uint8Array<ArrayBuffer> 
   return frame;
 }
 
-/** The body of the HEAD record. */
+/** The body of the HEAD record (integers beyond 2^53 in metadata, kept exactly by the engine, as raw JSON integers). */
 export function encodeHeader(header: FileHeader): Uint8Array<ArrayBuffer> {
-  return utf8(JSON.stringify(header));
+  return utf8(stringifyJson(header));
 }
 
 /** The body of the DONE record. */
@@ -114,15 +116,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses and checks the HEAD body: format, version, collection name, vector specs agreeing with the config. */
-export function decodeHeader(body: Uint8Array): FileHeader {
-  const text = fromUtf8(body);
-  let value: unknown;
+/**
+ * Parses JSON text of a record with the REST facade's parser, which keeps integers beyond 2^53
+ * exact (as the engine stores them); undefined for text that is not JSON.
+ */
+export function parseRecordJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
-    value = text === undefined ? undefined : JSON.parse(text);
+    return parseJsonBody(text);
   } catch {
-    value = undefined;
+    return undefined;
   }
+}
+
+/**
+ * Parses and checks the HEAD body: format, version, collection name, vector specs agreeing with
+ * the config, and payload indexes the engine accepts.
+ */
+export function decodeHeader(body: Uint8Array): FileHeader {
+  const value = parseRecordJson(fromUtf8(body));
   if (!isObject(value)) throw badFile('the file header is not a JSON object');
   if (value.format !== FORMAT_NAME) throw badFile(`the file header has format ${JSON.stringify(value.format)}, expected "${FORMAT_NAME}"`);
   if (value.version !== FORMAT_VERSION) {
@@ -134,6 +146,8 @@ export function decodeHeader(body: Uint8Array): FileHeader {
   }
   if (!isObject(value.config) || !isObject(value.config.params)) throw badFile('the file header has no collection config');
   if (value.payload_schema !== undefined && !isObject(value.payload_schema)) throw badFile('the file header has an invalid payload_schema');
+  const schemaProblem = isObject(value.payload_schema) ? payloadSchemaProblem(value.payload_schema) : undefined;
+  if (schemaProblem) throw badFile(`the file header has an invalid payload_schema: ${schemaProblem}`);
   const layout = vectorLayout(value.config.params.vectors);
   if (!layout) throw badFile('the file header has an invalid vectors config');
   const specs = value.vectors;

@@ -4,10 +4,12 @@
  * the points in batches with `wait: true`.
  *
  * A Blob or buffer is read twice: first every record is checked and decoded (magic, version,
- * CRCs, chunk contents, totals), and only then is anything written, so a bad or cut file
- * imports nothing. A stream can be read only once: its header is checked before anything is
- * written, the collection is created when the first chunk has been read, and an error found
- * later (a truncated stream) says how many points had been imported.
+ * CRCs, chunk contents with the engine's payload rules, payload indexes, totals), and only then
+ * is anything written, so a bad or cut file imports nothing; should a write fail anyway, a
+ * collection the import created is deleted again. A stream can be read only once: its header
+ * is checked before anything is written, the collection is created when the first chunk has
+ * been read, and an error found later (a truncated stream) says how many points had been
+ * imported.
  */
 import type { PointStruct } from '../engine/types';
 import { ByteReader, byteChunks, isRereadable, type ByteSource } from './bytes';
@@ -90,6 +92,16 @@ function checkEnd(body: Uint8Array, points: number, chunks: number): void {
   }
 }
 
+/** Deletes a collection the import created; whether it is gone (a failure here must not hide the import's own error). */
+async function removeCreated(store: TransferClient, name: string): Promise<boolean> {
+  try {
+    await store.deleteCollection(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Imports a collection file from a Blob, a ReadableStream of bytes or an ArrayBuffer. Creates
  * the collection (409 if it exists, unless `intoExisting`), recreates the payload indexes and
@@ -107,6 +119,7 @@ export async function importCollection(store: TransferClient, source: ByteSource
   let target = '';
   let total: number | undefined = verified;
   let wrote = false;
+  let created = false;
   let imported = 0;
   try {
     const first = await records.next();
@@ -120,7 +133,10 @@ export async function importCollection(store: TransferClient, source: ByteSource
     const prepare = async (): Promise<void> => {
       if (prepared) return;
       prepared = true;
-      if (!exists) await store.createCollection(target, createBodyOf(header.config));
+      if (!exists) {
+        await store.createCollection(target, createBodyOf(header.config));
+        created = true;
+      }
       wrote = true;
       await createPayloadIndexes(store, target, header.payload_schema);
     };
@@ -151,6 +167,10 @@ export async function importCollection(store: TransferClient, source: ByteSource
     await prepare();
     return { collection: target, points: imported };
   } catch (error) {
+    // A checked file should fail before any write; if a write still fails (the store refused
+    // something the check let through), the collection this import created is removed so the
+    // target is left absent, as for any bad Blob. A stream keeps what it imported (see above).
+    if (created && verified !== undefined && (await removeCreated(store, target))) throw error;
     throw wrote ? afterWrites(error, imported, total, target) : error;
   } finally {
     await records.return(undefined);

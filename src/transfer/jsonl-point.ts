@@ -1,9 +1,11 @@
 /**
  * Checks one JSONL point — `{"id": …, "vector": [...] | {"name": [...]}, "payload": {...}}`,
- * Qdrant's `PointStruct` — against a collection's vector layout, and builds the point to
- * upsert. Every problem is a 400 `Bad request: line N: …`, found before anything is written.
+ * Qdrant's `PointStruct` — against a collection's vector layout and the engine's payload rules,
+ * and builds the point to upsert. Every problem is a 400 `Bad request: line N: …`, found
+ * before anything is written.
  */
 import type { PointStruct } from '../engine/types';
+import { payloadProblem } from './checks';
 import type { VectorLayout } from './collection-config';
 import { badFile } from './errors';
 import { parseJsonLine, type ParseLineOptions } from './json-line';
@@ -81,5 +83,8 @@ export function pointOfLine(
   }
   const payload = value.payload ?? null;
   if (payload !== null && !isObject(payload)) throw fail(`"payload" must be a JSON object or null, got ${describe(payload)}`);
+  // The engine's own payload check, so a payload it would refuse fails here, before any write.
+  const why = payloadProblem(payload, 'payload');
+  if (why) throw fail(why);
   return build ? { id, vector, payload } : undefined;
 }
