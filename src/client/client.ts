@@ -47,7 +47,7 @@ export interface OpenStoreOptions {
    * keeps nothing and must be asked for explicitly.
    */
   persistence?: Persistence | CustomStorage;
-  /** Fold the write log into chunks after this many batches (default 512). */
+  /** Fold the write log into chunks after this many log records (default 512; large batches are written folded and do not count). */
   compactEvery?: number;
 }
 

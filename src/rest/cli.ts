@@ -23,7 +23,7 @@ Options:
                       (or set VECLITE_API_KEY, which keeps it out of the process list)
   --max-body-mb N     largest request body in MiB (default ${DEFAULT_MAX_BODY_BYTES / 1024 / 1024})
   --cors              let web pages on other origins call the API
-  --compact-every N   fold the write log into chunks after N writes (default ${COMPACT_EVERY})
+  --compact-every N   fold the write log into chunks after N log records (default ${COMPACT_EVERY})
   -h, --help          this text
   -v, --version       the version
 
