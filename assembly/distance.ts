@@ -127,15 +127,21 @@ export function l1Dist(a: usize, b: usize, dim: i32): f32 {
  */
 // @ts-ignore: decorator
 @inline export function scorePair(metric: i32, a: usize, b: usize, dim: i32): f32 {
+  let s: f32;
   switch (metric) {
     case METRIC_EUCLID:
-      return -sqDist(a, b, dim);
+      s = -sqDist(a, b, dim);
+      break;
     case METRIC_MANHATTAN:
-      return -l1Dist(a, b, dim);
+      s = -l1Dist(a, b, dim);
+      break;
     default:
       // Cosine (pre-normalised) and Dot.
-      return dot(a, b, dim);
+      s = dot(a, b, dim);
   }
+  // Finite inputs can still score NaN (a Dot of 1e20-sized values: ∞ − ∞). Every comparison with
+  // NaN is false, so a NaN kept by a top-k heap would block every later row: rank it below all.
+  return s != s ? -Infinity : s;
 }
 
 /** Public entry: one pair. */

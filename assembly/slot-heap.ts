@@ -13,6 +13,9 @@
 /** True when entry (sa, ia) ranks strictly below entry (sb, ib). */
 // @ts-ignore: decorator
 @inline export function worse(sa: f32, ia: i32, sb: f32, ib: i32): bool {
+  // A NaN score (an int8 estimate can overflow too) ranks below every number, so it never keeps a
+  // real score out of the heap; among NaNs the lower id first, as for equal scores.
+  if (sa != sa || sb != sb) return sb == sb || (sa != sa && ia > ib);
   return sa < sb || (sa == sb && ia > ib);
 }
 
