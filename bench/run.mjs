@@ -344,7 +344,9 @@ function formatStorage(r, meta) {
     '',
     '| target | measured | met |',
     '|---|---:|:---:|',
-    `| bulk upsert persisted ≤ 3 s | ${sec(b.persistedMs)} s (${int(b.pointsPerSecond)} points/s) | ${yes(b.persistedMs <= 3000)} |`,
+    b.trialsMs && b.trialsMs.length > 1
+      ? `| bulk upsert persisted ≤ 3 s (median of ${b.trialsMs.length} loads, each on a fresh store) | ${sec(b.medianMs)} s (trials in run order: ${b.trialsMs.map((/** @type {number} */ t) => `${sec(t)} s`).join(', ')}) | ${yes(b.medianMs <= 3000)} |`
+      : `| bulk upsert persisted ≤ 3 s | ${sec(b.persistedMs)} s (${int(b.pointsPerSecond)} points/s) | ${yes(b.persistedMs <= 3000)} |`,
     `| reopen-to-first-query ≤ 1.5 s (compacted store, median of ${r.reopen.compacted.length}) | ${sec(compactedMedian)} s | ${yes(compactedMedian <= 1500)} |`,
     `| — the same after a tab died with ${r.reopen.uncompactedState.log} uncompacted log records (median of ${r.reopen.uncompacted.length}) | ${sec(uncompactedMedian)} s | ${yes(uncompactedMedian <= 1500)} |`,
     `| single-point update p50 ≤ 10 ms (upsert of one point) | ${ms(u.upsert.p50)} ms | ${yes(u.upsert.p50 <= 10)} |`,
@@ -356,7 +358,7 @@ function formatStorage(r, meta) {
     '|---|---:|',
     `| ${Math.ceil(n / batch)} \`upsert\` calls (each resolves after its log record committed) | ${sec(b.upsertMs)} s |`,
     `| \`flush()\` after the last one | ${ms(b.flushMs)} ms |`,
-    `| **bulk upsert persisted** (calls + flush) | **${sec(b.persistedMs)} s = ${int(b.pointsPerSecond)} points/s** |`,
+    `| **bulk upsert persisted** (calls + flush)${b.trialsMs && b.trialsMs.length > 1 ? `, the last of the ${b.trialsMs.length} trials (the store the next sections use)` : ''} | **${sec(b.persistedMs)} s = ${int(b.pointsPerSecond)} points/s** |`,
     `| wall clock, including building the number[] request arrays | ${sec(b.wallMs)} s |`,
     `| for comparison, later in the same run: the same bulk by the writer iframe (worker, compaction off) | ${sec(r.reopen.writer.upsertMs + r.reopen.writer.flushMs)} s (one call p50 ${ms(r.reopen.writer.batch.p50)} ms) |`,
     ...(r.breakdown ? [`| … and in-process (\`worker: false\`, IndexedDB, default compaction; section 5) | ${sec(r.breakdown.inProcessBulk.upsertMs + r.breakdown.inProcessBulk.flushMs)} s (one call p50 ${ms(r.breakdown.inProcessBulk.batch.p50)} ms) |`] : []),

@@ -4,7 +4,8 @@
  *
  * Through the public client (`openStore`: engine in its Web Worker, data in IndexedDB):
  * 1. bulk upsert of N points (columnar `batch`, `wait: true`) with small payloads, then `flush()`,
- *    the IndexedDB record counts (read directly with idb), and an explicit `compact()`;
+ *    measured `bulktrials` times (default 3) on fresh stores, the median judged; on the last
+ *    store, the IndexedDB record counts (read directly with idb) and an explicit `compact()`;
  * 2. reopen-to-first-query: `close()`, then `openStore(name)` + one `query` (limit 10), repeated;
  *    the same for a store whose log was never compacted — written by an iframe of this page
  *    that is then removed without `close()` (a tab that died), reopened in fresh iframes so that
@@ -45,6 +46,8 @@ const DIM = intParam('dim', 384);
 const UPDATES = intParam('q', 200);
 const BATCH = intParam('batch', 1000);
 const REOPENS = intParam('reopens', 3);
+/** Bulk loads measured (each on a fresh store; the median is judged, see main). */
+const BULK_TRIALS = intParam('bulktrials', 3);
 const BREAKDOWN = flag('breakdown');
 const RAW = flag('raw');
 const PER_POINT = flag('perpoint');
@@ -685,6 +688,10 @@ export interface StorageBenchResult {
     flushMs: number;
     /** upsertMs + flushMs: every log record committed. */
     persistedMs: number;
+    /** Bulk upsert persisted (calls + flush) of every trial, in run order; the last is this store's. */
+    trialsMs: number[];
+    /** Their median: what the target is judged on. */
+    medianMs: number;
     wallMs: number;
     pointsPerSecond: number;
     batch: Summary;
@@ -738,7 +745,7 @@ async function main(): Promise<StorageBenchResult> {
   const run = `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
   const mainName = `bench-storage-${run}`;
   const killedName = `bench-storage-killed-${run}`;
-  log(`storage benchmark: N=${N} dim=${DIM} batch=${BATCH} single-point updates=${UPDATES} reopens=${REOPENS} breakdown=${BREAKDOWN} raw=${RAW} perpoint=${PER_POINT}`);
+  log(`storage benchmark: N=${N} dim=${DIM} batch=${BATCH} bulk trials=${BULK_TRIALS} single-point updates=${UPDATES} reopens=${REOPENS} breakdown=${BREAKDOWN} raw=${RAW} perpoint=${PER_POINT}`);
   log(`${navigator.userAgent}; ${navigator.hardwareConcurrency} logical cores`);
 
   let started = now();
@@ -746,11 +753,27 @@ async function main(): Promise<StorageBenchResult> {
   log(`generated ${N} normalised vectors of ${DIM} in ${fmt(now() - started)} ms`);
 
   // ---- 1. bulk upsert through the public client (worker + IndexedDB) ----
+  // The same bulk load on fresh stores first (each closed and deleted after), then on the store
+  // the later sections use: the machine is shared, and one load varies by ±30 % from run to run,
+  // so the target is judged on the median of the trials, all of which are reported.
+  const trialsMs: number[] = [];
+  for (let trial = 1; trial < BULK_TRIALS; trial++) {
+    const name = `${mainName}-trial-${trial}`;
+    const trialStore = await openStore(name);
+    await trialStore.createCollection(COLLECTION, { vectors: { size: DIM, distance: 'Cosine' } });
+    const timing = await bulkLoad(trialStore, data, `bulk trial ${trial} of ${BULK_TRIALS}`);
+    trialsMs.push(timing.upsertMs + timing.flushMs);
+    log(`bulk trial ${trial}: ${fmt(timing.upsertMs)} ms of upsert calls + ${fmt(timing.flushMs)} ms flush`);
+    await trialStore.close();
+    await dropDatabase(`veclite:${name}`);
+    await sleep(1000);
+  }
   let store = await openStore(mainName);
   const info = await store.describe();
   log(`store "${mainName}": kernels ${info.kernels}, storage ${info.storage}, worker ${info.worker}, ${info.chunkSlots} slots per chunk`);
   await store.createCollection(COLLECTION, { vectors: { size: DIM, distance: 'Cosine' } });
-  const bulk = await bulkLoad(store, data, 'veclite bulk');
+  const bulk = await bulkLoad(store, data, BULK_TRIALS > 1 ? `bulk trial ${BULK_TRIALS} of ${BULK_TRIALS} (the store the next sections use)` : 'veclite bulk');
+  trialsMs.push(bulk.upsertMs + bulk.flushMs);
   const count = (await store.getCollection(COLLECTION)).points_count;
   if (count !== N) throw new Error(`the collection holds ${count} points, expected ${N}`);
   log(`bulk: ${fmt(bulk.upsertMs)} ms of upsert calls + ${fmt(bulk.flushMs)} ms flush = ${Math.round((N / (bulk.upsertMs + bulk.flushMs)) * 1000)} points/s; wall ${fmt(bulk.wallMs)} ms`);
@@ -967,6 +990,8 @@ async function main(): Promise<StorageBenchResult> {
       upsertMs: bulk.upsertMs,
       flushMs: bulk.flushMs,
       persistedMs: bulk.upsertMs + bulk.flushMs,
+      trialsMs,
+      medianMs: median(trialsMs),
       wallMs: bulk.wallMs,
       pointsPerSecond: (N / (bulk.upsertMs + bulk.flushMs)) * 1000,
       batch: summarise(bulk.callsMs),
