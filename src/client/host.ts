@@ -103,8 +103,14 @@ export function createEngineHost(hostOptions: EngineHostOptions = {}): EngineHos
     open: (name, options) =>
       run(async () => {
         if (engine) throw new Error('the store is already open');
-        const [kernels, storage] = await Promise.all([loadKernels(), openStorage(name, options.persistence)]);
-        engine = await Engine.open({ kernels, storage, name, compactEvery: options.compactEvery, ownedRequests: hostOptions.clonedArguments === true });
+        const [kernels, storage] = await Promise.allSettled([loadKernels(), openStorage(name, options.persistence)]);
+        if (kernels.status === 'rejected' || storage.status === 'rejected') {
+          // Whichever half opened is closed again: a failed open leaves no connection behind.
+          if (storage.status === 'fulfilled') storage.value.close();
+          throw kernels.status === 'rejected' ? kernels.reason : (storage as PromiseRejectedResult).reason;
+        }
+        // Engine.open closes the storage itself when loading fails.
+        engine = await Engine.open({ kernels: kernels.value, storage: storage.value, name, compactEvery: options.compactEvery, ownedRequests: hostOptions.clonedArguments === true });
       }),
     call: (method, args) =>
       run(async () => {

@@ -95,7 +95,15 @@ export class Engine {
   /** Opens an engine over a storage backend: loads the folded chunks, then replays the log. */
   static async open(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    await engine.journal.load();
+    try {
+      await engine.journal.load();
+    } catch (error) {
+      // Nothing of a store that failed to open may stay behind: its channel would keep a Node
+      // process alive and keep catching up with other tabs for nobody.
+      engine.journal.close();
+      engine.storage.close();
+      throw error;
+    }
     return engine;
   }
 
@@ -372,7 +380,10 @@ export class Engine {
     void this.exclusive(async () => {
       this.compactionQueued = false;
       if (this.journal.compactionDue) await this.journal.compact();
-    }).catch((error) => console.warn('veclite: compaction failed (the log still holds everything):', error));
+    })
+      .catch((error) => console.warn('veclite: compaction failed (the log still holds everything):', error))
+      // Also when the catch-up before it failed and the work never ran: the next write queues another.
+      .finally(() => (this.compactionQueued = false));
   }
 
   // ---- point reads -------------------------------------------------------------------------
@@ -501,16 +512,25 @@ export class Engine {
     return this.exclusive(() => this.journal.compact()).catch((error) => Promise.reject(asQdrantError(error)));
   }
 
-  /** Resolves when every change issued so far has committed (or failed). */
+  /**
+   * Resolves when every change issued so far has committed (or failed); once the store's data is
+   * gone, rejects with that (the changes are not durable, whatever they answered).
+   */
   async flush(): Promise<void> {
+    await this.settle();
+    this.checkAvailable();
+  }
+
+  /** Waits until every change issued so far has committed or failed. */
+  private async settle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
-  /** Waits for pending writes, folds the log, and closes storage. */
+  /** Waits for pending writes, folds the log, and closes storage (also after the data is gone). */
   async close(): Promise<void> {
-    await this.flush();
+    await this.settle();
     if (!this.failure) await this.compact().catch(() => {});
-    await this.flush();
+    await this.settle();
     this.journal.close();
     for (const collection of this.collections.values()) collection.dispose();
     this.collections.clear();

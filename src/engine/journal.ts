@@ -91,6 +91,7 @@ export class Journal {
   /** Vector bytes in the log records since the last compaction (those this tab wrote). */
   private bytesSinceCompaction = 0;
   private catchUpPending = false;
+  private closed = false;
 
   constructor(options: JournalOptions) {
     this.storage = options.storage;
@@ -107,7 +108,7 @@ export class Journal {
         this.catchUpPending = true;
         void this.queue.run(async () => {
           this.catchUpPending = false;
-          await this.catchUp();
+          if (!this.closed) await this.catchUp(); // not into an engine that closed meanwhile
         }).catch(() => {});
       }
     });
@@ -281,6 +282,7 @@ export class Journal {
     let changed = changes.log.length > 0;
     const byUid = new Map([...this.collections.values()].map((c) => [c.uid, c]));
     const seen = new Set<string>();
+    const fresh: CollectionRecord[] = [];
     for (const record of changes.collections) {
       seen.add(record.uid);
       const known = byUid.get(record.uid);
@@ -297,24 +299,29 @@ export class Journal {
         known.foldedOpId = Math.max(known.foldedOpId, meta.foldedOpId);
         continue;
       }
-      // Created by another tab (maybe already compacted there).
+      fresh.push(record); // created by another tab (maybe already compacted there)
+    }
+    // Build every new collection aside first: reads do not wait for a catch-up, so until the
+    // swap below they must keep answering from the collections as they were, and a failed chunk
+    // read must leave those untouched.
+    const built: Collection[] = [];
+    try {
+      for (const record of fresh) built.push(await this.loadedCollection(record));
+    } catch (error) {
+      for (const collection of built) collection.dispose();
+      throw error;
+    }
+    // The swap, in one synchronous step.
+    fresh.forEach((record, i) => {
       changed = true;
       const previous = this.collections.get(record.name);
       if (previous) {
         previous.dispose();
         byUid.delete(previous.uid);
       }
-      const collection = this.collectionOf(record);
-      const chunks = collection.foldedOpId > 0 ? inLoadOrder(await this.storage.chunksOf(record.uid)) : [];
-      reserveArenas(chunks, new Map([[record.uid, collection]]));
-      for (const chunk of chunks) loadChunk(collection, chunk);
-      collection.finishLoading();
-      for (const chunk of chunks) {
-        if (chunk.kind.startsWith(INDEX_KIND)) collection.vectorIndexes.get(chunk.kind.slice(INDEX_KIND.length))?.restore(chunk.data as VectorIndexSnapshot);
-      }
-      byUid.set(record.uid, collection);
-      this.collections.set(record.name, collection);
-    }
+      byUid.set(record.uid, built[i]);
+      this.collections.set(record.name, built[i]);
+    });
     for (const [uid, collection] of byUid) {
       if (seen.has(uid)) continue; // deleted by another tab
       changed = true;
@@ -350,6 +357,24 @@ export class Journal {
     }
   }
 
+  /** A collection created by another tab, loaded from its record and chunks (not yet in the map). */
+  private async loadedCollection(record: CollectionRecord): Promise<Collection> {
+    const collection = this.collectionOf(record);
+    try {
+      const chunks = collection.foldedOpId > 0 ? inLoadOrder(await this.storage.chunksOf(record.uid)) : [];
+      reserveArenas(chunks, new Map([[record.uid, collection]]));
+      for (const chunk of chunks) loadChunk(collection, chunk);
+      collection.finishLoading();
+      for (const chunk of chunks) {
+        if (chunk.kind.startsWith(INDEX_KIND)) collection.vectorIndexes.get(chunk.kind.slice(INDEX_KIND.length))?.restore(chunk.data as VectorIndexSnapshot);
+      }
+    } catch (error) {
+      collection.dispose();
+      throw error;
+    }
+    return collection;
+  }
+
   private collectionOf(record: CollectionRecord): Collection {
     const meta = record.meta as CollectionMeta;
     const collection = new Collection(record.name, record.uid, loadConfig(meta.config), this.kernels);
@@ -365,6 +390,7 @@ export class Journal {
 
   /** Stops listening to other tabs. */
   close(): void {
+    this.closed = true;
     this.coordinator.close();
   }
 
