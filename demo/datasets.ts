@@ -127,16 +127,23 @@ async function ensure(store: VecliteClient, plan: Plan, progress: Progress): Pro
   progress.phase('inserting');
   progress.inserted(0, total);
   const insertStarted = performance.now();
-  await plan.create(store);
   let done = 0;
   let count = 0;
-  for (const batch of batches()) {
-    await store.upsert(plan.name, batch);
-    done += 'batch' in batch ? batch.batch.ids.length : batch.points.length;
-    count++;
-    progress.inserted(done, total);
+  try {
+    await plan.create(store);
+    for (const batch of batches()) {
+      await store.upsert(plan.name, batch);
+      done += 'batch' in batch ? batch.batch.ids.length : batch.points.length;
+      count++;
+      progress.inserted(done, total);
+    }
+    await store.updateCollection(plan.name, { metadata: { complete: true } });
+  } catch (error) {
+    // A half-filled collection would keep its share of the quota (after a 507, the very thing
+    // that is short) until the next visit: remove it now; the next visit loads it again.
+    await store.deleteCollection(plan.name).catch(() => {});
+    throw error;
   }
-  await store.updateCollection(plan.name, { metadata: { complete: true } });
   const insertMs = performance.now() - insertStarted;
   const info = await store.getCollection(plan.name);
   return { source: 'inserted', count: info.points_count, inserted: done, batches: count, fetchMs, insertMs };

@@ -232,6 +232,8 @@ async function search(): Promise<void> {
     if (mine !== sequence) return;
     ui.results.dataset.state = 'error';
     ui.summary.textContent = describeError(error);
+    // The last query's neighbours must not stay on screen as if they answered this one.
+    ui.results.replaceChildren(el('p', { className: 'error', text: describeError(error) }));
   }
 }
 
@@ -266,7 +268,7 @@ function showReport(report: LoadReport): void {
   ui.dataset.dataset.state = 'ready';
   if (report.source === 'indexeddb') {
     ui.progress.hidden = true;
-    ui.datasetText.textContent = `MNIST: loaded from IndexedDB, ${format(report.count)} points — nothing fetched or inserted.`;
+    ui.datasetText.textContent = `MNIST: loaded from IndexedDB, ${format(report.count)} points — the data set was not fetched or inserted again.`;
   } else {
     ui.datasetText.textContent = `MNIST: inserted ${format(report.inserted)} digits × 4 named vectors in ${formatMs(report.insertMs)} (${report.batches} batches; fetched in ${formatMs(report.fetchMs)}).`;
   }

@@ -48,7 +48,7 @@ export function formatBytes(bytes: number): string {
 
 /** A readable message for anything thrown. */
 export function describeError(error: unknown): string {
-  if (error instanceof QdrantError) return `Error ${error.status}: ${error.message}`;
+  if (error instanceof QdrantError) return `Error ${error.status}: ${error.message}${whatToDo(error)}`;
   if (error instanceof Error) return `Error: ${error.message}`;
   if (typeof error === 'object' && error !== null && 'message' in error) return `Error: ${String((error as { message: unknown }).message)}`;
   return `Error: ${String(error)}`;
@@ -69,4 +69,11 @@ export function drawDigit(canvas: HTMLCanvasElement, pixels: ArrayLike<number>, 
     image.data[i * 4 + 3] = 255;
   }
   context.putImageData(image, 0, 0);
+}
+
+/** What the user can do about a store error the demo cannot fix by itself. */
+function whatToDo(error: QdrantError): string {
+  if (error.status === 507) return ' — free space (Synthetic → Reset, or clear this site\'s data) and reload.';
+  if (error.status === 500 && error.message.includes("the store's data is gone")) return ' — reload the page to start again with an empty store.';
+  return '';
 }

@@ -9,6 +9,8 @@ import { recordLatency } from './latency';
 
 const COLLECTION = 'demo';
 const BATCH = 1000;
+/** The most numbers (N × dimension) one insert may ask for: 200 MB of f32. */
+const MAX_NUMBERS = 50_000_000;
 
 const ui = {
   status: byTestId<HTMLParagraphElement>('status'),
@@ -118,6 +120,9 @@ async function insert(): Promise<void> {
   const s = requireStore();
   const n = readPositiveInt(ui.n, 'N', 1_000_000);
   let dim = readPositiveInt(ui.dim, 'The dimension', 4096);
+  // Refused before anything is written: beyond this the vectors outgrow WebAssembly's memory
+  // and a typical quota, and the insert would fail only after minutes.
+  if (n * dim > MAX_NUMBERS) throw new Error(`N × dimension is ${format(n * dim)} numbers; the demo takes up to ${format(MAX_NUMBERS)} (about ${format((MAX_NUMBERS * 4) / 2 ** 20)} MiB)`);
   await refreshCollection();
   let note = '';
   if (!collection) {
@@ -132,16 +137,20 @@ async function insert(): Promise<void> {
   setProgress(0, n);
   setStatus(`Inserting ${format(n)} points of ${dim} dimensions${note}…`);
   const started = performance.now();
-  for (let done = 0; done < n; ) {
-    const size = Math.min(BATCH, n - done);
-    const batch = generateBatch(first + done, size, dim, centres);
-    await s.upsert(COLLECTION, { wait: true, batch });
-    done += size;
-    setProgress(done, n);
+  try {
+    for (let done = 0; done < n; ) {
+      const size = Math.min(BATCH, n - done);
+      const batch = generateBatch(first + done, size, dim, centres);
+      await s.upsert(COLLECTION, { wait: true, batch });
+      done += size;
+      setProgress(done, n);
+    }
+  } finally {
+    // Also after a failed batch: the batches before it are stored, and the count says so.
+    await refreshCollection().catch(() => {});
+    changed();
   }
   const seconds = (performance.now() - started) / 1000;
-  await refreshCollection();
-  changed();
   setStatus(`Inserted ${format(n)} points in ${seconds.toFixed(1)} s (${format(Math.round(n / seconds))} points/s)${note}.`, 'ok');
 }
 

@@ -56,7 +56,7 @@ function showReport(report: LoadReport): void {
   ui.progress.dataset.batches = String(report.batches);
   if (report.source === 'indexeddb') {
     ui.progress.hidden = true;
-    setDataset('ready', `WordNet: loaded from IndexedDB, ${format(report.count)} points — nothing fetched or embedded.`);
+    setDataset('ready', `WordNet: loaded from IndexedDB, ${format(report.count)} points — the data set was not fetched or embedded again.`);
   } else {
     setDataset(
       'ready',
@@ -154,6 +154,8 @@ async function search(): Promise<void> {
     if (mine !== sequence) return;
     ui.results.dataset.state = 'error';
     ui.info.textContent = describeError(error);
+    // The last query's hits must not stay on screen as if they answered this one.
+    ui.results.replaceChildren(el('li', { className: 'error', text: describeError(error) }));
   }
 }
 
