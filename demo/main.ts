@@ -67,12 +67,26 @@ byTestId('tabs').addEventListener('keydown', (event) => {
 });
 window.addEventListener('hashchange', () => showTab(currentTab()));
 
-async function start(): Promise<void> {
+/**
+ * Opens the demo's store. Where IndexedDB cannot be opened (storage blocked, some private
+ * modes), the demo still runs, in memory, and says so; nothing is kept after a reload then.
+ */
+async function openDemoStore(): Promise<{ store: VecliteClient; note: string }> {
+  try {
+    return { store: await openStore(STORE), note: '' };
+  } catch (error) {
+    const memory = await openStore(STORE, { persistence: 'memory' });
+    return { store: memory, note: ` IndexedDB could not be opened (${describeError(error)}), so the demo runs in memory: nothing is kept after a reload.` };
+  }
+}
+
+async function start(retried = false): Promise<void> {
   showTab(currentTab());
   setBusy(true);
+  let note = '';
   try {
     const opened = performance.now();
-    store = await openStore(STORE);
+    ({ store, note } = await openDemoStore());
     const info = await store.describe();
     chips.kernels.textContent = info.kernels;
     chips.worker.textContent = String(info.worker);
@@ -80,15 +94,21 @@ async function start(): Promise<void> {
     const synthetic = await attachSynthetic(store, changed);
     const ms = performance.now() - opened;
     setStatus(
-      synthetic !== undefined
+      (synthetic !== undefined
         ? `Store opened in ${ms.toFixed(0)} ms: ${format(synthetic)} synthetic points loaded from IndexedDB.`
-        : `Store opened in ${ms.toFixed(0)} ms.`,
-      'ok',
+        : `Store opened in ${ms.toFixed(0)} ms.`) + note,
+      note ? 'error' : 'ok',
     );
     attachStore(store);
     document.body.dataset.ready = 'true';
     showTab(currentTab());
   } catch (error) {
+    const opened = store;
+    store = undefined; // nothing may go on using a store that failed half-way
+    await opened?.close().catch(() => {});
+    // Its database was deleted while the demo was closed (the store reports that once): the
+    // next open starts empty, so open again instead of asking for a second reload.
+    if (!retried && describeError(error).includes("the store's data is gone")) return start(true);
     setStatus(`Could not open the store — ${describeError(error)}`, 'error');
     document.body.dataset.ready = 'error';
   } finally {

@@ -1,8 +1,9 @@
 /**
  * The demo's error paths, against the built demo in Debian's Chromium, each in a fresh context
- * (its own IndexedDB): a data file the server fails to send is shown as the data set's error,
- * and a first load that fails half-way leaves no half-filled collection behind (it would keep
- * its share of a quota that may be what ran out).
+ * (its own IndexedDB): a data file the server fails to send is shown as the data set's error;
+ * a first load that fails half-way leaves no half-filled collection behind (it would keep its
+ * share of a quota that may be what ran out); and a store whose database was deleted opens again
+ * empty on the next visit instead of needing a second reload.
  */
 import { expect, test } from '@playwright/test';
 
@@ -42,4 +43,22 @@ test('a first load whose insert fails half-way removes its half-filled collectio
     return records.map((record) => record.name);
   });
   expect(collections).not.toContain('mnist');
+});
+
+test('a store whose database was deleted is opened again empty on the next visit, not left broken', async ({ page }) => {
+  await page.goto('/#synthetic');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // Site data cleared by hand (devtools, a cleanup script) while the demo is open.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('veclite:veclite-demo');
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      }),
+  );
+  await page.reload();
+  // The store reports the loss once; the demo opens it again, empty, instead of asking for a second reload.
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-kind', 'ok');
 });
