@@ -25,8 +25,7 @@ import {
 import { fileStorage, parseServeArgs, startServe, type Serving } from '../../src/rest/node';
 import { COMPACT_EVERY } from '../../src/engine/engine';
 import { databaseName, openIndexedDbStorage } from '../../src/storage/indexeddb';
-import type { Storage } from '../../src/storage/types';
-import { failure, freshName, open } from './store';
+import { eventually, failure, fillable, freshName, open } from './store';
 
 const scratch: string[] = [];
 afterAll(() => {
@@ -42,30 +41,6 @@ function tempDir(): string {
 const embedding1 = [1, 0, 0, 0];
 const embedding2 = [0, 0, 1, 0];
 const queryEmbedding = [0.83, Math.sqrt(1 - 0.83 * 0.83), 0, 0];
-
-/** Polls until `check` passes or `ms` have gone by. */
-async function eventually(check: () => Promise<void>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-/** A storage backend whose writes fail with QuotaExceededError while `full` is true. */
-function fillable(storage: Storage): Storage & { full: boolean } {
-  const quota = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
-  const wrapped = Object.create(storage) as Storage & { full: boolean };
-  wrapped.full = false;
-  wrapped.append = (record) => (wrapped.full ? quota() : storage.append(record));
-  wrapped.putCollection = (record) => (wrapped.full ? quota() : storage.putCollection(record));
-  wrapped.compact = (snapshot) => (wrapped.full ? quota() : storage.compact(snapshot));
-  return wrapped;
-}
 
 /** CRC-32 (IEEE), as the .veclite records use. */
 function crc32(bytes: Uint8Array): number {

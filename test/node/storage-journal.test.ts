@@ -17,7 +17,7 @@ import { databaseName, openIndexedDbStorage, OPEN_RETRY_DELAYS_MS, retryingOpen,
 import type { CompactionSnapshot, Storage } from '../../src/storage/types';
 import { loadKernels } from '../../src/wasm/kernels';
 import { randomVectors } from '../support/reference';
-import { freshName } from './store';
+import { eventually, freshName } from './store';
 
 const WAIT = { wait: true };
 /** Small enough that a batch of a few dozen 8-d points is folded. */
@@ -67,19 +67,6 @@ async function raw(name: string) {
   };
   db.close();
   return out;
-}
-
-/** Polls until `check` passes or a second has gone by. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 1000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 }
 
 describe('folded batches: a large batch is written as chunks plus a log record without vectors', () => {

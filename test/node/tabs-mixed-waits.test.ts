@@ -8,19 +8,7 @@ import { expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import { openIndexedDbStorage } from '../../src/storage/indexeddb';
 import { loadKernels } from '../../src/wasm/kernels';
-import { freshName } from './store';
-
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 2000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
+import { eventually, freshName } from './store';
 
 test('wait:false and wait:true writes from two tabs, with folded batches and compactions, converge', { timeout: 20_000 }, async () => {
   const name = freshName('mixed');
@@ -58,7 +46,7 @@ test('wait:false and wait:true writes from two tabs, with folded batches and com
   await b.flush();
   const dump = async (e: Engine) =>
     (await e.scroll('c', { limit: 100_000, with_vector: true })).points.map((p) => [p.id, (p.payload as { r: number }).r, p.vector]);
-  await eventually(async () => expect(await dump(b)).toEqual(await dump(a)));
+  await eventually(async () => expect(await dump(b)).toEqual(await dump(a)), 2000);
   // The in-process lock is first come, first served, so the writes ran in the order issued.
   expect((await dump(a)).map(([id, r]) => [id, `r${r}`])).toEqual([...expected].sort(([x], [y]) => x - y));
   const reopened = await Engine.open({ storage: await openIndexedDbStorage(name), kernels, name: `${name}-other`, foldBytes: Infinity });

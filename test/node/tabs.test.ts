@@ -8,22 +8,8 @@ import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import type { Coordinator } from '../../src/storage/coordinator';
 import { databaseName, openIndexedDbStorage } from '../../src/storage/indexeddb';
-import type { Storage } from '../../src/storage/types';
 import { loadKernels } from '../../src/wasm/kernels';
-import { failure, freshName, open } from './store';
-
-/** Polls until `check` passes or a second has gone by (other tabs catch up asynchronously). */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 1000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
+import { eventually, failure, fillable, freshName, open } from './store';
 
 const points = (from: number, count: number, tag: string) =>
   Array.from({ length: count }, (_, i) => ({ id: from + i, vector: [from + i, 1], payload: { tag } }));
@@ -88,17 +74,6 @@ describe('several tabs on one store', () => {
     await writer.close();
   });
 });
-
-/** A storage backend whose writes fail with QuotaExceededError while `full` is true. */
-function fillable(storage: Storage): Storage & { full: boolean } {
-  const quota = () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
-  const wrapped = Object.create(storage) as Storage & { full: boolean };
-  wrapped.full = false;
-  wrapped.append = (record) => (wrapped.full ? quota() : storage.append(record));
-  wrapped.putCollection = (record) => (wrapped.full ? quota() : storage.putCollection(record));
-  wrapped.compact = (snapshot) => (wrapped.full ? quota() : storage.compact(snapshot));
-  return wrapped;
-}
 
 describe('storage failures', () => {
   test('a full disk fails the write with 507, changes nothing, and the store keeps working', async () => {
