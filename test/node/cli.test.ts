@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { USAGE } from '../../src/rest/cli';
 
 const repo = new URL('../..', import.meta.url).pathname;
 let pkg: string; // a folder laid out like the installed package: bin/, dist/node/, node_modules
@@ -94,6 +95,10 @@ async function stop(running: Running): Promise<number | null> {
 }
 
 describe('veclite serve', () => {
+  test('--help states the engine\'s --compact-every default (512, as the README says)', () => {
+    expect(USAGE.split('\n').find((line) => line.includes('--compact-every'))).toMatch(/default 512\b/);
+  });
+
   test('writes through the official client survive SIGTERM and a restart on the same --data', async () => {
     const data = join(scratch, 'persist');
     const first = await serve(['--data', data]);

@@ -183,6 +183,18 @@ describe('query parameters', () => {
     expect((await upsert('?wait=true&ordering=strong&timeout=5&unknown=1')).json.result.status).toBe('completed');
   });
 
+  test('POST /points/count reads `consistency` like scroll and query (bad value → 400)', async () => {
+    // Qdrant's OpenAPI (test/data/qdrant/openapi-v1.19.json, count_points) lists `consistency`
+    // and `timeout`: the same read parameters as scroll_points and query_points.
+    const name = await collection();
+    for (const endpoint of ['scroll', 'query', 'count']) {
+      const reply = await send('POST', `/collections/${name}/points/${endpoint}?consistency=bogus`, { body: {} });
+      expect(reply.status, endpoint).toBe(400);
+      expect(reply.json.status.error, endpoint).toMatch(/^Deserialize error in query parameters/);
+    }
+    expect((await send('POST', `/collections/${name}/points/count?consistency=0`, { body: {} })).status).toBe(422);
+  });
+
   test('bad values: 400 Deserialize error; timeout 0: 422 Validation error', async () => {
     const name = await collection();
     const cases: [string, number, string][] = [
