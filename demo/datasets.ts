@@ -93,7 +93,7 @@ export interface LoadReport {
   insertMs: number;
 }
 
-export type Phase = 'checking' | 'fetching' | 'inserting';
+export type Phase = 'waiting' | 'checking' | 'fetching' | 'inserting';
 
 export interface Progress {
   phase(phase: Phase): void;
@@ -109,9 +109,27 @@ interface Plan {
   fetch(): Promise<{ total: number; batches: () => Iterable<Parameters<VecliteClient['upsert']>[1]> }>;
 }
 
-/** Uses the stored collection if it is complete and of this version; otherwise (re)builds it. */
+/**
+ * Makes a data set available, one tab at a time: two tabs opened together on a first visit would
+ * otherwise both fetch and insert it, and the second, finding the first one's collection still
+ * incomplete, would delete it under the first. A tab that finds the data set being loaded
+ * elsewhere says so and waits, then finds it complete.
+ */
 async function ensure(store: VecliteClient, plan: Plan, progress: Progress): Promise<LoadReport> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return ensureHere(store, plan, progress);
+  const lockName = `veclite-demo:load:${plan.name}`;
+  const report = await locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? ensureHere(store, plan, progress) : null));
+  if (report) return report;
+  progress.phase('waiting');
+  return locks.request(lockName, () => ensureHere(store, plan, progress));
+}
+
+/** Uses the stored collection if it is complete and of this version; otherwise (re)builds it. */
+async function ensureHere(store: VecliteClient, plan: Plan, progress: Progress): Promise<LoadReport> {
   progress.phase('checking');
+  // Another tab may have just finished loading it: see its writes before judging.
+  await store.flush();
   if ((await store.collectionExists(plan.name)).exists) {
     const info = await store.getCollection(plan.name);
     const metadata = info.config.metadata ?? {};

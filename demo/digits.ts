@@ -279,6 +279,7 @@ async function loadDigits(s: VecliteClient): Promise<void> {
     const report = await ensureMnist(s, {
       phase(phase) {
         ui.dataset.dataset.state = phase;
+        if (phase === 'waiting') ui.datasetText.textContent = 'MNIST: another tab is loading the digits — waiting for it…';
         if (phase === 'checking') ui.datasetText.textContent = 'MNIST: looking in IndexedDB…';
         if (phase === 'fetching') ui.datasetText.textContent = 'MNIST: first visit — fetching the digits…';
         if (phase === 'inserting') ui.progress.hidden = false;

@@ -69,6 +69,7 @@ async function loadCorpus(s: VecliteClient): Promise<void> {
   try {
     const report = await ensureWordnet(s, {
       phase(phase) {
+        if (phase === 'waiting') setDataset('waiting', 'WordNet: another tab is loading the corpus — waiting for it…');
         if (phase === 'checking') setDataset('checking', 'WordNet: looking in IndexedDB…');
         if (phase === 'fetching') setDataset('fetching', 'WordNet: first visit — fetching the precomputed vectors…');
         if (phase === 'inserting') {

@@ -310,7 +310,10 @@ export class VecliteClient {
     return this.call('compact', []);
   }
 
-  /** Resolves when every write issued so far (including `wait: false` ones) is durable. */
+  /**
+   * Resolves when every write issued so far (including `wait: false` ones) is durable, and this
+   * tab has caught up with what other tabs committed: reads after it see their writes too.
+   */
   flush(): Promise<void> {
     return this.call('flush', []);
   }

@@ -513,12 +513,17 @@ export class Engine {
   }
 
   /**
-   * Resolves when every change issued so far has committed (or failed); once the store's data is
-   * gone, rejects with that (the changes are not durable, whatever they answered).
+   * Resolves when every change issued so far has committed (or failed), and memory holds every
+   * other tab's committed writes too; once the store's data is gone, rejects with that (the
+   * changes are not durable, whatever they answered).
    */
   async flush(): Promise<void> {
     await this.settle();
     this.checkAvailable();
+    // Reads answer from memory, which hears of other tabs' commits a moment later (their notice
+    // comes through a BroadcastChannel). Under the write lock nobody is mid-write, so after this
+    // catch-up reads reflect every write committed anywhere before flush() was called.
+    await this.exclusive(async () => {});
   }
 
   /** Waits until every change issued so far has committed or failed. */
