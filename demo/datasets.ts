@@ -47,13 +47,26 @@ async function fetchOk(file: string): Promise<Response> {
   return response;
 }
 
-let manifest: Promise<Manifest> | undefined;
+/**
+ * A fetch made once and shared by every caller, until it fails: a failed one is forgotten, so
+ * that a retry fetches again instead of getting the same rejection.
+ */
+function shared<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (!pending) {
+      const attempt = load();
+      pending = attempt;
+      attempt.catch(() => {
+        if (pending === attempt) pending = undefined;
+      });
+    }
+    return pending;
+  };
+}
 
 /** The manifest (counts and versions), fetched once. */
-export function loadManifest(): Promise<Manifest> {
-  manifest ??= fetchOk('manifest.json').then((r) => r.json() as Promise<Manifest>);
-  return manifest;
-}
+export const loadManifest = shared(() => fetchOk('manifest.json').then((r) => r.json() as Promise<Manifest>));
 
 /** Inflates a raw-DEFLATE file with the browser's DecompressionStream. */
 async function fetchDeflated(file: string): Promise<Uint8Array> {
@@ -63,21 +76,11 @@ async function fetchDeflated(file: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
-let mnistMeta: Promise<MnistMeta> | undefined;
-
 /** mnist.json: the labels of the stored and of the held-out digits. */
-export function loadMnistMeta(): Promise<MnistMeta> {
-  mnistMeta ??= loadManifest().then((m) => fetchOk(m.mnist.meta)).then((r) => r.json() as Promise<MnistMeta>);
-  return mnistMeta;
-}
-
-let mnistTest: Promise<Uint8Array> | undefined;
+export const loadMnistMeta = shared(() => loadManifest().then((m) => fetchOk(m.mnist.meta)).then((r) => r.json() as Promise<MnistMeta>));
 
 /** The held-out test digits (never stored): 784 uint8 pixels each. */
-export function loadMnistTestImages(): Promise<Uint8Array> {
-  mnistTest ??= loadManifest().then((m) => fetchDeflated(m.mnist.testImages));
-  return mnistTest;
-}
+export const loadMnistTestImages = shared(() => loadManifest().then((m) => fetchDeflated(m.mnist.testImages)));
 
 /** What happened when a data set was made available. */
 export interface LoadReport {

@@ -6,7 +6,7 @@
  */
 import type { ScoredPoint, VecliteClient } from '../src/index';
 import { ensureMnist, loadMnistMeta, loadMnistTestImages, METRICS, MNIST, type LoadReport, type MetricName } from './datasets';
-import { byTestId, describeError, drawDigit, el, format, formatMs } from './dom';
+import { byTestId, describeError, drawDigit, el, format, formatMs, offerRetry } from './dom';
 import { recordLatency } from './latency';
 
 const panel = byTestId('panel-digits');
@@ -301,6 +301,7 @@ async function loadDigits(s: VecliteClient): Promise<void> {
   } catch (error) {
     ui.dataset.dataset.state = 'error';
     ui.datasetText.textContent = `MNIST: ${describeError(error)}`;
+    offerRetry(ui.dataset, 'digits-retry', () => void loadDigits(s));
   }
 }
 

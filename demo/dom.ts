@@ -23,6 +23,21 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/**
+ * Puts a Retry button into a panel's data set line (after a failed load); clicking it removes
+ * the button and runs `retry`. A second call replaces the first button.
+ */
+export function offerRetry(container: HTMLElement, testId: string, retry: () => void): void {
+  container.querySelector(`[data-testid="${testId}"]`)?.remove();
+  const button = el('button', { text: 'Retry', data: { testid: testId } });
+  button.type = 'button';
+  button.addEventListener('click', () => {
+    button.remove();
+    retry();
+  });
+  container.append(button);
+}
+
 /** 12,345 */
 export const format = (n: number): string => n.toLocaleString('en-US');
 

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { ScoredPoint, VecliteClient } from '../src/index';
 import { ensureWordnet, WORDNET, type LoadReport } from './datasets';
-import { byTestId, describeError, el, format, formatBytes, formatMs } from './dom';
+import { byTestId, describeError, el, format, formatBytes, formatMs, offerRetry } from './dom';
 import type { EmbedApi } from './embed-worker';
 import { recordLatency } from './latency';
 
@@ -92,6 +92,7 @@ async function loadCorpus(s: VecliteClient): Promise<void> {
     if (ui.query.value.trim()) void search();
   } catch (error) {
     setDataset('error', `WordNet: ${describeError(error)}`);
+    offerRetry(ui.dataset, 'text-retry', () => void loadCorpus(s));
   }
 }
 

@@ -2,7 +2,8 @@
  * The demo's error paths, against the built demo in Debian's Chromium, each in a fresh context
  * (its own IndexedDB): a data file the server fails to send is shown as the data set's error;
  * a first load that fails half-way leaves no half-filled collection behind (it would keep its
- * share of a quota that may be what ran out); and a store whose database was deleted opens again
+ * share of a quota that may be what ran out); a failed first load can be retried from the
+ * panel; and a store whose database was deleted opens again
  * empty on the next visit instead of needing a second reload.
  */
 import { expect, test } from '@playwright/test';
@@ -15,6 +16,23 @@ test('a data file the server fails to send is shown as the data set error; no co
   await expect(dataset).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
   await expect(dataset).toContainText('HTTP 500');
   await expect(page.getByTestId('store-collections')).not.toContainText('wordnet');
+});
+
+test('a failed first load is retried from the panel: the failed file is fetched again and the data set loads', async ({ page }) => {
+  let failures = 1;
+  await page.route('**/data/mnist.json', async (route) => {
+    if (failures-- > 0) await route.fulfill({ status: 503, body: 'busy' });
+    else await route.continue();
+  });
+  await page.goto('/#digits');
+  const dataset = page.getByTestId('digits-dataset');
+  await expect(dataset).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  await expect(dataset).toContainText('HTTP 503');
+  await page.getByTestId('digits-retry').click();
+  await expect(dataset).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(dataset).toHaveAttribute('data-source', 'inserted');
+  await expect(page.getByTestId('digits-retry')).toHaveCount(0);
+  await expect(page.getByTestId('panel-digits')).toHaveAttribute('data-ready', 'true');
 });
 
 test('a first load whose insert fails half-way removes its half-filled collection', async ({ page }) => {
