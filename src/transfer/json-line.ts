@@ -6,10 +6,13 @@
  *   (the JSON.parse source text access proposal: Chromium, Node ≥ 21);
  * - otherwise by scanning the line for the top-level `"id"` member (the text is known to be
  *   valid JSON by then, so the scanner only needs to skip values, not to validate them).
- * Only the top-level id is made exact; numbers elsewhere are what `JSON.parse` gives.
+ * A line whose payload holds an integer beyond 2^53 is read again with the REST facade's exact
+ * parser, and its payload taken from there (integers within ±2^63 / u64 as BigInt, as the engine
+ * keeps them). Vectors are always what `JSON.parse` gives: they become f32.
  */
 import { integerIdOfDigits } from './point-id';
 import { reviverHasSource } from '../engine/json';
+import { parseJsonBody } from '../rest/json';
 
 export { reviverHasSource };
 
@@ -30,6 +33,11 @@ export function parseJsonLine(text: string, options: ParseLineOptions = {}): unk
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const record = value as Record<string, unknown>;
+  if (hasUnsafeInteger(record.payload)) {
+    // Nesting is not limited here (the engine's payload rules judge the payload afterwards).
+    const exact = parseJsonBody(text, { maxDepth: Infinity, portable: options.portable }) as Record<string, unknown>;
+    record.payload = exact.payload;
+  }
   if (typeof record.id !== 'number' || Number.isSafeInteger(record.id)) return value;
   const source = !options.portable && reviverHasSource() ? idSourceByReviver(text) : scanTopLevelId(text);
   if (source !== undefined && /^[0-9]+$/.test(source)) {
@@ -37,6 +45,22 @@ export function parseJsonLine(text: string, options: ParseLineOptions = {}): unk
     if (exact !== undefined) record.id = exact;
   }
   return value;
+}
+
+/** Whether a parsed JSON value holds an integer-valued number beyond ±(2^53 − 1) anywhere (no recursion). */
+function hasUnsafeInteger(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'number') {
+      if (Number.isInteger(item) && !Number.isSafeInteger(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const child of item) stack.push(child);
+    } else if (item !== null && typeof item === 'object') {
+      for (const key of Object.keys(item)) stack.push((item as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 /** The source text of the top-level `id`, read with a reviver that gets source text. */
