@@ -94,13 +94,7 @@ class Packer {
       const vector = this.vectors[v];
       const length = vector.length;
       if (Array.isArray(vector)) {
-        let i = 0;
-        for (; i < length; i++) {
-          const x: unknown = vector[i];
-          if (typeof x !== 'number') break;
-          buffer[offset + i] = x;
-        }
-        if (i < length) continue; // not a vector of numbers: sent as it is
+        if (!copyNumbers(vector, buffer, offset)) continue; // not a vector of numbers: sent as it is
       } else {
         buffer.set(vector as Float32Array | Float64Array, offset);
       }
@@ -110,6 +104,21 @@ class Packer {
     }
     return packed ? [buffer.buffer] : [];
   }
+}
+
+/**
+ * Copies an array of numbers into `buffer` at `offset`; false at the first element that is not a
+ * number (the rest is not copied). Its own function, so that the loop only ever sees plain
+ * arrays and the engine compiles it for them (typed arrays take `set` above).
+ */
+function copyNumbers(array: readonly unknown[], buffer: Float32Array, offset: number): boolean {
+  const length = array.length;
+  for (let i = 0; i < length; i++) {
+    const x = array[i];
+    if (typeof x !== 'number') return false;
+    buffer[offset + i] = x;
+  }
+  return true;
 }
 
 function packInsert(body: unknown, packer: Packer): unknown {
