@@ -4,6 +4,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { kernelsPlugin } from './scripts/build-wasm.mjs';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { modelShardFileNames, modelShards } from './demo/vite-model-shards.ts';
+import { offlineServiceWorker } from './demo/vite-offline.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -16,7 +17,7 @@ export default defineConfig(({ mode }) => {
     root: demo ? fileURLToPath(new URL('./demo', import.meta.url)) : repoRoot,
     // The library resolves its worker and .wasm relative to its own file, wherever it is installed.
     base: lib ? './' : '/',
-    plugins: [kernelsPlugin(), modelShards()],
+    plugins: [kernelsPlugin(), modelShards(), ...(demo ? [offlineServiceWorker(fileURLToPath(new URL('./demo/public', import.meta.url)))] : [])],
     server: { fs: { allow: [repoRoot] } },
     preview: { port: 4173, strictPort: true },
     optimizeDeps: { include: ['idb', 'comlink', '@energetic-ai/core', '@energetic-ai/embeddings'] },

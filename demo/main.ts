@@ -20,6 +20,7 @@ const chips = {
   kernels: byTestId('info-kernels'),
   worker: byTestId('info-worker'),
   storage: byTestId('info-storage'),
+  offline: byTestId('info-offline'),
 };
 
 // Anything that escapes a handler still ends up on the page, not only in the console.
@@ -116,4 +117,26 @@ async function start(retried = false): Promise<void> {
   }
 }
 
+/**
+ * Registers the demo's Service Worker (built demo only; see offline-sw.js), which keeps every
+ * file of the demo so that it works without its server once it has been opened.
+ */
+async function enableOffline(): Promise<void> {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) {
+    chips.offline.textContent = 'no';
+    return;
+  }
+  chips.offline.textContent = 'caching…';
+  try {
+    await navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`);
+    await navigator.serviceWorker.ready; // installed: every file is in its cache
+    chips.offline.textContent = 'ready';
+    document.body.dataset.offline = 'ready';
+  } catch (error) {
+    chips.offline.textContent = 'no';
+    chips.offline.title = describeError(error);
+  }
+}
+
 void start();
+void enableOffline();
