@@ -18,14 +18,22 @@ const SIMPLE = /^[0-9a-f]{32}$/;
  */
 export type IdKey = string;
 
-/** Parses a UUID string in any accepted spelling; returns the lowercase hyphenated form or undefined. */
+/**
+ * Parses a UUID string in a spelling the Rust uuid crate accepts (API.md §2): simple (32 hex
+ * digits), hyphenated, or the hyphenated form braced (`{…}`) or after a lowercase `urn:uuid:`;
+ * hex digits in either case. Returns the lowercase hyphenated form, or undefined.
+ */
 export function parseUuid(text: string): string | undefined {
-  let s = text.toLowerCase();
-  if (s.startsWith('urn:uuid:')) s = s.slice(9);
-  else if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1);
-  if (HYPHENATED.test(s)) return s;
-  if (SIMPLE.test(s)) return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-  return undefined;
+  if (text.length === 32) {
+    const s = text.toLowerCase();
+    return SIMPLE.test(s) ? `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}` : undefined;
+  }
+  let hyphenated: string | undefined;
+  if (text.length === 36) hyphenated = text;
+  else if (text.length === 38 && text.startsWith('{') && text.endsWith('}')) hyphenated = text.slice(1, -1);
+  else if (text.length === 45 && text.startsWith('urn:uuid:')) hyphenated = text.slice(9);
+  const s = hyphenated?.toLowerCase();
+  return s !== undefined && HYPHENATED.test(s) ? s : undefined;
 }
 
 /** Validates an id from a request body and returns its canonical key; throws a 400 Format error if it is not an id. */

@@ -3,20 +3,14 @@
  * 2^53) or UUIDs. Checked here so a bad id is reported with its place in the file instead of
  * by the engine halfway through an import.
  */
+import { parseUuid } from '../engine/ids';
 import type { PointId } from '../engine/types';
 
 const U64_MAX = (1n << 64n) - 1n;
-const UUID = /^(?:urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i;
-const HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SIMPLE = /^[0-9a-f]{32}$/i;
 
-/** Whether a string is a UUID in one of the spellings Qdrant accepts (hyphenated, simple, braced, URN). */
+/** Whether a string is a UUID in one of the spellings Qdrant accepts (the engine's own check). */
 export function isUuid(text: string): boolean {
-  if (!UUID.test(text)) return false;
-  let s = text.toLowerCase();
-  if (s.startsWith('urn:uuid:')) s = s.slice(9);
-  else if (s.startsWith('{') && s.endsWith('}')) s = s.slice(1, -1);
-  return HYPHENATED.test(s) || SIMPLE.test(s);
+  return parseUuid(text) !== undefined;
 }
 
 /** Returns the id if it is a valid point id (a safe non-negative integer, a bigint in u64, a UUID), else undefined. */

@@ -12,7 +12,8 @@ describe('point ids (API.md §2)', () => {
     '550e8400e29b41d4a716446655440000',
     `{${canonical}}`,
     `urn:uuid:${canonical}`,
-    `URN:UUID:${canonical.toUpperCase()}`,
+    `urn:uuid:${canonical.toUpperCase()}`,
+    `{${canonical.toUpperCase()}}`,
   ])('UUID spelling %s names the same point, returned lowercase hyphenated', (spelling) => {
     expect(idOfKey(idKeyOf(spelling))).toBe(canonical);
   });
@@ -23,7 +24,8 @@ describe('point ids (API.md §2)', () => {
     expect(idOfKey(idKeyOf(18446744073709551615n))).toBe(18446744073709551615n);
   });
 
-  test.each([-1, 1.5, 1e300, '42', 'not-a-uuid', 18446744073709551616n, null, {}, [], true])(
+  // The uuid crate's shapes only: braces and the (lowercase) URN prefix wrap the hyphenated form.
+  test.each([-1, 1.5, 1e300, '42', 'not-a-uuid', 18446744073709551616n, null, {}, [], true, `URN:UUID:${canonical}`, '{550e8400e29b41d4a716446655440000}', 'urn:uuid:550e8400e29b41d4a716446655440000', ` ${canonical}`])(
     '%s is rejected with a 400 Format error',
     (bad) => {
       let error: unknown;
