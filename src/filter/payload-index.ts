@@ -43,7 +43,7 @@ export class PayloadIndex {
       this.text = {
         tokenizer: typeof params?.tokenizer === 'string' ? params.tokenizer : 'word',
         lowercase: params?.lowercase !== false,
-        minTokenLen: typeof params?.min_token_len === 'number' ? params.min_token_len : 0,
+        minTokenLen: typeof params?.min_token_len === 'number' ? params.min_token_len : 1,
         maxTokenLen: typeof params?.max_token_len === 'number' ? params.max_token_len : Infinity,
         phraseMatching: params?.phrase_matching === true,
       };
@@ -196,7 +196,9 @@ export class PayloadIndex {
     const options = this.text;
     if (!options) return undefined;
     if (kind === 'phrase' && !options.phraseMatching) return undefined; // without phrase_matching: substring, as without an index
-    const wanted = this.tokens(query);
+    const wanted = this.queryTokens(query);
+    // A query with no token (only punctuation, say) matches nothing, as in Qdrant.
+    if (wanted.length === 0) return () => false;
     if (kind === 'text') return (stored) => { const have = new Set(this.tokens(stored)); return wanted.every((t) => have.has(t)); };
     if (kind === 'text_any') return (stored) => { const have = new Set(this.tokens(stored)); return wanted.some((t) => have.has(t)); };
     return (stored) => {
@@ -205,17 +207,69 @@ export class PayloadIndex {
         for (let j = 0; j < wanted.length; j++) if (have[i + j] !== wanted[j]) continue outer;
         return true;
       }
-      return wanted.length === 0;
+      return false;
     };
   }
 
-  /** Splits text the way the index's tokenizer does (word: letters and digits; whitespace: spaces). */
+  /**
+   * The tokens a stored text is indexed under. `word` and `prefix` split where Rust's
+   * `char::is_alphanumeric` is false (Unicode Alphabetic or Numeric), `whitespace` at Unicode
+   * White_Space (Rust's `split_whitespace`); `prefix` then indexes every prefix of each word from
+   * `min_token_len` characters (default 1) up to `max_token_len`, the whole word last.
+   */
   tokens(text: string): string[] {
     const options = this.text!;
-    const source = options.lowercase ? text.toLowerCase() : text;
-    const parts = options.tokenizer === 'whitespace' ? source.split(/\s+/) : source.split(/[^\p{L}\p{N}]+/u);
-    return parts.filter((t) => t.length > 0 && t.length >= options.minTokenLen && t.length <= options.maxTokenLen);
+    const words = this.words(text);
+    if (options.tokenizer !== 'prefix') return words.filter((t) => this.keeps(t));
+    const out: string[] = [];
+    for (const word of words) {
+      const chars = Array.from(word);
+      for (let n = options.minTokenLen; n <= options.maxTokenLen; n++) {
+        if (n >= chars.length) {
+          if (this.keeps(word)) out.push(word);
+          break;
+        }
+        const prefix = chars.slice(0, n).join('');
+        if (this.keeps(prefix)) out.push(prefix);
+      }
+    }
+    return out;
   }
+
+  /** The tokens of a query: as {@link tokens}, but a `prefix` index looks each word up cut to `max_token_len` characters. */
+  queryTokens(text: string): string[] {
+    const options = this.text!;
+    const words = this.words(text);
+    if (options.tokenizer !== 'prefix') return words.filter((t) => this.keeps(t));
+    return words.map((word) => Array.from(word).slice(0, options.maxTokenLen).join('')).filter((t) => this.keeps(t));
+  }
+
+  private words(text: string): string[] {
+    const options = this.text!;
+    const source = options.lowercase ? text.toLowerCase() : text;
+    const parts = options.tokenizer === 'whitespace' ? source.split(/\p{White_Space}+/u) : source.split(/[^\p{Alphabetic}\p{N}]+/u);
+    return parts.filter((t) => t.length > 0);
+  }
+
+  /**
+   * Whether a token passes `min_token_len` / `max_token_len`. Qdrant drops a token only when both
+   * its UTF-8 byte length and its character count are outside a bound, so in effect the minimum
+   * is in bytes ("мир": 3 characters, 6 bytes, kept by a minimum of 4) and the maximum in characters.
+   */
+  private keeps(token: string): boolean {
+    const options = this.text!;
+    const chars = Array.from(token).length;
+    const bytes = utf8Length(token);
+    if (bytes < options.minTokenLen && chars < options.minTokenLen) return false;
+    return !(bytes > options.maxTokenLen && chars > options.maxTokenLen);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Bytes of a string in UTF-8. */
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
 }
 
 /** Builds the text-index hook of `compileFilter` from a collection's indexes. */

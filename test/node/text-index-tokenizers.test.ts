@@ -40,12 +40,12 @@ describe('review §9.3/§10 text index: a query with no tokens matches nothing',
   // (inverted_index/mod.rs), so a text/phrase query whose tokenizer yields no token matches no
   // point. veclite's textMatcher uses `wanted.every(...)` / `wanted.length === 0`, which is TRUE
   // for an empty query, so every indexed string matches.
-  test('§9.3 match.text "!!!" (no word tokens) with a word text index → no points (veclite: all points)', async () => {
+  test('§9.3 match.text "!!!" (no word tokens) with a word text index → no points', async () => {
     const s = await withTexts({ 1: 'hello world', 2: 'foo bar' }, { tokenizer: 'word' });
     expect(await ids(s, { text: '!!!' })).toEqual([]);
   });
 
-  test('§9.3 match.phrase "..." (no word tokens) with a phrase_matching text index → no points (veclite: all points)', async () => {
+  test('§9.3 match.phrase "..." (no word tokens) with a phrase_matching text index → no points', async () => {
     const s = await withTexts({ 1: 'hello world', 2: 'foo bar' }, { tokenizer: 'word', phrase_matching: true });
     expect(await ids(s, { phrase: '...' })).toEqual([]);
   });
@@ -55,7 +55,7 @@ describe('review §10 text index tokenizer "prefix"', () => {
   // Qdrant: the prefix tokenizer indexes every prefix of every word ("hello" → h, he, hel, hell,
   // hello) and tokenizes the query as whole words, so `match.text: "hel"` finds "hello". veclite
   // treats `tokenizer: "prefix"` exactly like "word" (whole-token equality), so it finds nothing.
-  test('§10 tokenizer prefix: match.text "hel" matches "hello world" and "help me" (veclite: none)', async () => {
+  test('§10 tokenizer prefix: match.text "hel" matches "hello world" and "help me"', async () => {
     const s = await withTexts({ 1: 'hello world', 2: 'help me', 3: 'shell' }, { tokenizer: 'prefix' });
     expect(await ids(s, { text: 'hel' })).toEqual([1, 2]);
     expect(await ids(s, { text: 'hell wor' })).toEqual([1]);
@@ -81,5 +81,14 @@ describe('review §10 text index tokenization details', () => {
   test('§10 word tokenizer keeps Devanagari vowel signs inside the word (Rust char::is_alphanumeric)', async () => {
     const s = await withTexts({ 1: 'किताब', 2: 'क त ब' }, { tokenizer: 'word' });
     expect(await ids(s, { text: 'किताब' })).toEqual([1]);
+  });
+
+  // Qdrant's whitespace tokenizer is `str::split_whitespace`, i.e. Unicode White_Space: it splits
+  // at U+0085 (NEXT LINE) but NOT at U+FEFF (ZERO WIDTH NO-BREAK SPACE). veclite splits with the
+  // JS regex `\s+`, which is the other way round (U+FEFF is \s in JS, U+0085 is not).
+  test('§10 whitespace tokenizer splits like Rust split_whitespace (U+0085 splits, U+FEFF does not)', async () => {
+    const s = await withTexts({ 1: 'alpha\u0085beta', 2: 'gamma\uFEFFdelta' }, { tokenizer: 'whitespace' });
+    expect(await ids(s, { text: 'beta' })).toEqual([1]);
+    expect(await ids(s, { text: 'delta' })).toEqual([]);
   });
 });
