@@ -135,11 +135,9 @@ function removeAt(value: unknown, head: PathSegment, rest: JsonPath): void {
   }
   if ('key' in head) {
     if (isObject(value) && Object.hasOwn(value, head.key)) delete value[head.key];
-  } else if (Array.isArray(value)) {
-    if ('index' in head) {
-      if (head.index < value.length) value.splice(head.index, 1);
-    } else {
-      value.length = 0;
-    }
+  } else if (Array.isArray(value) && !('index' in head)) {
+    value.length = 0;
   }
+  // A path ending in [N] removes nothing: Qdrant (json_path value_remove) does not delete array
+  // elements, since deleting one is not idempotent (a repeated request would take the next one).
 }

@@ -181,7 +181,9 @@ describe('§5.5 immutability', () => {
 });
 
 describe('§5.7 delete payload keys by JSON path', () => {
-  test('the sequence of Qdrant’s remove.rs test_remove_key', () => {
+  // Qdrant's json_path value_remove (JSON path v2, since 1.8): a path ending in [N] removes nothing,
+  // because deleting an array element is not idempotent; a trailing [] empties the array.
+  test('the sequence of Qdrant’s remove.rs test_remove_key, with [N] at the end removing nothing', () => {
     let doc: Payload = {
       a: 1,
       b: { c: 123, e: { f: [1, 2, 3], g: 7, h: 'text', i: [{ j: 1, k: 2 }, { j: 3, k: 4 }] } },
@@ -191,7 +193,7 @@ describe('§5.7 delete payload keys by JSON path', () => {
     step('b.c');
     expect(doc).toEqual({ a: 1, b: { e: { f: [1, 2, 3], g: 7, h: 'text', i: [{ j: 1, k: 2 }, { j: 3, k: 4 }] } } });
     step('b.e.f[1]');
-    expect((doc.b as { e: Payload }).e.f).toEqual([1, 3]);
+    expect((doc.b as { e: Payload }).e.f).toEqual([1, 2, 3]);
     step('b.e.i[0].j');
     expect((doc.b as { e: Payload }).e.i).toEqual([{ k: 2 }, { j: 3, k: 4 }]);
     step('b.e.i[].k');
@@ -199,7 +201,7 @@ describe('§5.7 delete payload keys by JSON path', () => {
     step('b.e.i[]');
     expect((doc.b as { e: Payload }).e.i).toEqual([]);
     step('b.e.i');
-    expect((doc.b as { e: Payload }).e).toEqual({ f: [1, 3], g: 7, h: 'text' });
+    expect((doc.b as { e: Payload }).e).toEqual({ f: [1, 2, 3], g: 7, h: 'text' });
     step('b.e.f');
     step('k');
     step('b.e.l');
@@ -212,7 +214,8 @@ describe('§5.7 delete payload keys by JSON path', () => {
   });
 
   test('several paths apply one after the other', () => {
-    expect(deletePayloadPaths({ a: [0, 1, 2, 3] }, [path('a[0]'), path('a[0]')])).toEqual({ a: [2, 3] });
+    expect(deletePayloadPaths({ a: [0, 1, 2, 3] }, [path('a[0]'), path('a[0]')])).toEqual({ a: [0, 1, 2, 3] });
+    expect(deletePayloadPaths({ a: [{ x: 1, y: 2 }], b: 1 }, [path('a[0].x'), path('b')])).toEqual({ a: [{ y: 2 }] });
     expect(deletePayloadPaths({ a: 1, b: 2, c: 3 }, [path('a'), path('c')])).toEqual({ b: 2 });
   });
 
@@ -405,9 +408,9 @@ describe('prototype pollution attempts', () => {
   test('deleting inherited names does nothing; deleting an own "__proto__" removes it', () => {
     expect(deletePayloadPaths({ a: 1 }, [path('constructor'), path('toString'), path('__proto__.x'), path('a.constructor')])).toEqual({ a: 1 });
     const withOwn = JSON.parse('{"__proto__": {"x": 1}, "b": {"__proto__": [1, 2]}}') as Payload;
-    const result = deletePayloadPaths(withOwn, [path('__proto__.x'), path('b.__proto__[0]')]);
+    const result = deletePayloadPaths(withOwn, [path('__proto__.x'), path('b.__proto__[]')]);
     expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toEqual({});
-    expect(Object.getOwnPropertyDescriptor(result.b as Payload, '__proto__')?.value).toEqual([2]);
+    expect(Object.getOwnPropertyDescriptor(result.b as Payload, '__proto__')?.value).toEqual([]);
     expect(Object.hasOwn(deletePayloadPaths(withOwn, [path('__proto__')]), '__proto__')).toBe(false);
     expect(typeof Object.prototype.toString).toBe('function');
   });
