@@ -14,6 +14,8 @@
 import { formatError } from '../engine/errors';
 import { invalidType, isObject } from '../engine/json';
 
+const U64_MAX = (1n << 64n) - 1n;
+
 /** One step of a path: an object key, an array index, or every element of an array. */
 export type PathSegment = { key: string } | { index: number } | { all: true };
 
@@ -59,10 +61,11 @@ export function tryParseJsonPath(text: string): JsonPath | undefined {
       let end = pos + 1;
       while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
       if (end === pos + 1 || text[end] !== ']') return undefined;
-      const index = Number(text.slice(pos + 1, end));
-      // Qdrant parses the index as a usize; one that does not fit is not a path.
-      if (!Number.isSafeInteger(index)) return undefined;
-      path.push({ index });
+      const digits = text.slice(pos + 1, end);
+      // Qdrant parses the index as a usize (u64): one that does not fit is not a path. Beyond 2^53
+      // the number is inexact, but it is past any array's end either way, so it finds nothing.
+      if (digits.length > 20 || BigInt(digits) > U64_MAX) return undefined;
+      path.push({ index: Number(digits) });
       pos = end + 1;
     } else {
       return undefined;
