@@ -25,9 +25,33 @@ export type RecommendStrategy = 'average_vector' | 'best_score' | 'sum_scores';
 
 /** What to score candidates by. */
 type Target =
-  | { kind: 'nearest'; vector: Float32Array }
+  | { kind: 'nearest'; vector: Float32Array; mmr?: Mmr }
   | { kind: 'examples'; strategy: 'best_score' | 'sum_scores'; positives: Float32Array[]; negatives: Float32Array[] }
   | { kind: 'listing' };
+
+/** Maximal Marginal Relevance re-ranking of a nearest query (openapi.json `Mmr`). */
+interface Mmr {
+  /** Weight of relevance against diversity: 1 − `diversity`. */
+  lambda: number;
+  /** Nearest points to re-rank (`candidates_limit`, by default the query's `limit`). */
+  candidates: number | undefined;
+}
+
+/** Reads `mmr` of a nearest query: diversity in [0, 1] (default 0.5), candidates_limit ≤ 16,384. */
+function parseMmr(value: unknown): Mmr | undefined {
+  if (value === undefined || value === null) return undefined;
+  const mmr = expectObject(value, 'query.mmr');
+  const diversity = optionalNumber(mmr.diversity, 'query.mmr.diversity') ?? 0.5;
+  if (diversity < 0 || diversity > 1) throw validationError('query.mmr.diversity', `value ${diversity} invalid, must be from 0 to 1`);
+  const candidates = mmr.candidates_limit === undefined || mmr.candidates_limit === null ? undefined : optionalUint(mmr.candidates_limit, 'query.mmr.candidates_limit', 0);
+  if (candidates !== undefined && candidates > MMR_MAX_CANDIDATES) {
+    throw validationError('query.mmr.candidates_limit', `value ${candidates} invalid, must be ${MMR_MAX_CANDIDATES} or smaller`);
+  }
+  return { lambda: 1 - diversity, candidates };
+}
+
+/** openapi.json `Mmr.candidates_limit` maximum. */
+const MMR_MAX_CANDIDATES = 16_384;
 
 /** A parsed search, ready to run. */
 export interface SearchPlan {
@@ -150,7 +174,7 @@ function parseStrategy(value: unknown): RecommendStrategy {
 }
 
 /** Turns positive/negative examples into what to score by (API.md §7.2). */
-function recommendTarget(source: ExampleSource, input: JsonObject, exclude: number[]): Target {
+function recommendTarget(source: ExampleSource, input: JsonObject, exclude: number[], legacy: boolean): Target {
   const positives = (input.positive === undefined || input.positive === null ? [] : expectArray(input.positive, 'positive')).map((e, i) =>
     resolveExample(source, e, `positive[${i}]`, exclude),
   );
@@ -158,7 +182,11 @@ function recommendTarget(source: ExampleSource, input: JsonObject, exclude: numb
     resolveExample(source, e, `negative[${i}]`, exclude),
   );
   const strategy = parseStrategy(input.strategy);
-  if (strategy !== 'average_vector') return { kind: 'examples', strategy, positives, negatives };
+  if (strategy !== 'average_vector') {
+    // The Query API refuses this earlier (422); the legacy endpoint checks it here (recommend_batch_by).
+    if (legacy && positives.length === 0 && negatives.length === 0) throw badRequest('At least one positive or negative vector ID required with this strategy');
+    return { kind: 'examples', strategy, positives, negatives };
+  }
   if (positives.length === 0) throw badRequest('Positive vectors should not be empty with `average_vector` strategy');
   // avg(positives), or with negatives avg(pos) + (avg(pos) − avg(neg)) per dimension (lib/collection/src/recommendations.rs).
   const average = (list: Float32Array[]) => {
@@ -192,14 +220,17 @@ export function planQuery(collection: Collection, body: unknown, lookup?: Collec
   let target: Target;
   if (isObject(query) && 'recommend' in query) {
     const reco = expectObject(query.recommend, 'query.recommend');
-    if ((reco.positive ?? null) === null && (reco.negative ?? null) === null) {
+    // An empty list counts as none (Qdrant's RecommendInput validation).
+    const none = (examples: unknown) => examples === undefined || examples === null || (Array.isArray(examples) && examples.length === 0);
+    if (none(reco.positive) && none(reco.negative)) {
       throw validationError('query.recommend', 'At least one positive or negative example is required');
     }
-    target = recommendTarget(source, reco, exclude);
+    target = recommendTarget(source, reco, exclude, false);
   } else {
     const nearest = isObject(query) && 'nearest' in query ? query.nearest : query;
     if (isObject(nearest)) throw badRequest(`query variant \`${Object.keys(nearest)[0] ?? '{}'}\` is not supported yet`);
-    target = { kind: 'nearest', vector: resolveExample(source, nearest, 'query', exclude) };
+    const mmr = isObject(query) && 'nearest' in query ? parseMmr(query.mmr) : undefined;
+    target = { kind: 'nearest', vector: resolveExample(source, nearest, 'query', exclude), mmr };
   }
   return { using: name, target, exclude, ...common };
 }
@@ -230,7 +261,7 @@ export function planRecommend(collection: Collection, body: unknown, lookup?: Co
   if (input.limit === undefined && input.top === undefined) throw formatError('missing field `limit`');
   const { name } = spaceOf(collection, input.using);
   const exclude: number[] = [];
-  const target = recommendTarget(exampleSource(collection, input, name, lookup), input, exclude);
+  const target = recommendTarget(exampleSource(collection, input, name, lookup), input, exclude, true);
   return { using: name, target, exclude, ...commonParts(collection, input, false) };
 }
 
@@ -251,16 +282,23 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
   const distances = distance === 'Euclid' || distance === 'Manhattan';
   let hits: { slot: number; score: number }[];
   let post: (score: number) => number;
-  let passes: (score: number, threshold: number) => boolean;
+  // The distance's own check, whatever scored the points (Qdrant applies Distance::check_threshold to
+  // every query, custom scorers included; API.md §3.2): Euclid and Manhattan keep scores below it.
+  const passes = distances ? (s: number, t: number) => s < t : (s: number, t: number) => s > t;
   if (plan.target.kind === 'nearest') {
-    hits = collection.vectorIndexes.get(plan.using)!.search(plan.target.vector, k, allowed, tieBreak, plan.params);
+    const mmr = plan.target.mmr;
+    const candidates = mmr ? Math.min(mmr.candidates ?? k, collection.pointsCount) : k;
+    hits = collection.vectorIndexes.get(plan.using)!.search(plan.target.vector, candidates, allowed, tieBreak, plan.params);
     // Internal scores are "higher is better"; users see distances for Euclid and Manhattan (API.md §3.2).
     post = distance === 'Euclid' ? (s) => Math.fround(Math.sqrt(Math.abs(s))) : distance === 'Manhattan' ? (s) => Math.fround(Math.abs(s)) : (s) => s;
-    passes = distances ? (s, t) => s < t : (s, t) => s > t;
+    if (mmr) {
+      // The threshold picks the candidates; MMR then chooses among them (scores stay the query's).
+      if (plan.threshold !== undefined) hits = takeWhilePassing(hits, (s) => passes(f32ToNumber(Math.fround(post(s))), plan.threshold!));
+      hits = maximalMarginalRelevance(space, hits, mmr.lambda, k);
+    }
   } else {
     hits = scoreByExamples(space, plan.target, allowed, k, tieBreak);
     post = (s) => s; // custom scorers are not post-processed (API.md §3.2)
-    passes = (s, t) => s > t;
   }
   const out: ScoredPoint[] = [];
   for (const hit of hits.slice(plan.offset)) {
@@ -269,6 +307,68 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
     out.push(scored(collection, hit.slot, score, collection.versionAt(hit.slot), plan));
   }
   return out;
+}
+
+function takeWhilePassing<T extends { score: number }>(hits: T[], passes: (score: number) => boolean): T[] {
+  const end = hits.findIndex((hit) => !passes(hit.score));
+  return end < 0 ? hits : hits.slice(0, end);
+}
+
+/**
+ * Maximal Marginal Relevance: the most relevant candidate first, then repeatedly the one with the
+ * best λ·relevance − (1 − λ)·(its highest similarity to those already chosen), until `limit` are
+ * chosen. Relevance and similarity are the space's internal "higher is better" scores (dot product
+ * for Cosine and Dot, −squared distance for Euclid, −L1 for Manhattan), as in Qdrant's MMR; fewer
+ * than two candidates are returned as they are. Hits keep their query scores, in the chosen order.
+ */
+function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; score: number }[], lambda: number, limit: number): { slot: number; score: number }[] {
+  if (hits.length < 2) return hits.slice(0, limit);
+  const vectors = hits.map((hit) => space.get(hit.slot));
+  const similarity = similarityOf(space.distance);
+  const closest = new Float64Array(hits.length).fill(-Infinity); // highest similarity to a chosen hit
+  const left = new Set(hits.keys());
+  const chosen: number[] = [];
+  let next = 0; // hits come best first: the most relevant is hit 0
+  while (true) {
+    chosen.push(next);
+    left.delete(next);
+    if (chosen.length >= limit || left.size === 0) break;
+    let best = -1;
+    let bestScore = -Infinity;
+    for (const i of left) {
+      closest[i] = Math.max(closest[i], similarity(vectors[i], vectors[next]));
+      const score = lambda * hits[i].score - (1 - lambda) * closest[i];
+      if (best < 0 || score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    next = best;
+  }
+  return chosen.map((i) => hits[i]);
+}
+
+/** The internal similarity of two stored vectors under a distance (higher is more alike). */
+function similarityOf(distance: VectorSpace['distance']): (a: Float32Array, b: Float32Array) => number {
+  if (distance === 'Euclid') {
+    return (a, b) => {
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+      return -sum;
+    };
+  }
+  if (distance === 'Manhattan') {
+    return (a, b) => {
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+      return -sum;
+    };
+  }
+  return (a, b) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+    return sum;
+  };
 }
 
 /** best_score / sum_scores: every allowed slot scored against every example (API.md §7.2). */

@@ -1,5 +1,5 @@
 /**
- * Review: UUID spellings accepted in `has_id` (API.md §9.4 `{"has_id": [1, "uuid", …]}` — "UUIDs
+ * UUID spellings accepted in `has_id` (API.md §9.4 `{"has_id": [1, "uuid", …]}` — "UUIDs
  * compared after parsing"; §2 point ids: "JSON string → parsed as a UUID by the Rust `uuid` crate
  * … Accepted spellings: hyphenated, simple, braced `{550e8400-e29b-41d4-a716-446655440000}`, URN
  * `urn:uuid:550e8400-…`"; anything else is a 400).
@@ -24,18 +24,18 @@ afterEach(async () => {
 });
 
 async function fixture(): Promise<VecliteClient> {
-  store = await open(freshName('review-hasid'), { persistence: 'memory' } as never);
+  store = await open(freshName('hasid'), { persistence: 'memory' } as never);
   await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
   await store.upsert('c', { wait: true, points: [{ id: UUID, vector: [1, 0] }, { id: 7, vector: [0, 1] }] } as never);
   return store;
 }
 
-describe('review §9.4/§2 has_id: spellings the uuid crate refuses are a 400, not a match', () => {
+describe('§9.4/§2 has_id: spellings the uuid crate refuses are a 400, not a match', () => {
   test.each([
     [`{${HEX}}`, 'braced SIMPLE form (34 chars)'],
     [`urn:uuid:${HEX}`, 'URN prefix + SIMPLE form (41 chars)'],
     [`URN:UUID:${UUID}`, 'upper-case URN prefix (uuid crate matches b"urn:uuid:" exactly)'],
-  ])('§2/§9.4 has_id ["%s"] (%s) → 400 Format error (veclite: accepted, matches the point)', async (spelling) => {
+  ])('§2/§9.4 has_id ["%s"] (%s) → 400 Format error', async (spelling) => {
     const s = await fixture();
     const error = await failure(s.count('c', { filter: { must: [{ has_id: [spelling] }] } } as never));
     expect(error.status).toBe(400);

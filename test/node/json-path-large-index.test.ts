@@ -1,10 +1,10 @@
 /**
- * Review: JSON path `[N]` indexes (API.md §9.2 "Grammar: first key, then any number of `.key`,
+ * JSON path `[N]` indexes (API.md §9.2 "Grammar: first key, then any number of `.key`,
  * `."quoted key"`, `[N]`, `[]` … `[N]` picks one element (nothing if out of range)").
  *
  * Qdrant's parser (`lib/segment/src/json_path/parse.rs`) reads N with `digit1` then
  * `str::parse::<usize>()`, so any index up to 2^64−1 is a valid path (it simply finds nothing
- * on real arrays). veclite rejects any index above 2^53−1 (`Number.isSafeInteger`) with a 400
+ * on real arrays). veclite rejected any index above 2^53−1 (`Number.isSafeInteger`) with a 400
  * "Invalid json path", so a valid filter fails.
  */
 import { afterEach, describe, expect, test } from 'vitest';
@@ -17,9 +17,9 @@ afterEach(async () => {
   store = undefined;
 });
 
-describe('review §9.2 key paths: [N] takes any usize', () => {
+describe('§9.2 key paths: [N] takes any usize', () => {
   test('§9.2 key "a[9007199254740993]" is a valid path that finds nothing', async () => {
-    store = await open(freshName('review-jsonpath'), { persistence: 'memory' } as never);
+    store = await open(freshName('jsonpath'), { persistence: 'memory' } as never);
     await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
     await store.upsert('c', { wait: true, points: [{ id: 1, vector: [1, 0], payload: { a: [1, 2] } }] } as never);
     const must = [{ key: 'a[9007199254740993]', match: { value: 1 } }];

@@ -1,5 +1,5 @@
 /**
- * Review: full-text payload index semantics (API.md §9.3 "match text … With a `text` index:
+ * full-text payload index semantics (API.md §9.3 "match text … With a `text` index:
  * tokenised, all tokens must be present", §9.3 text_any / phrase rows, §10 `text` index params
  * `tokenizer` (`prefix`|`whitespace`|`word`|`multilingual`), `min_token_len`, `max_token_len`).
  *
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function withTexts(texts: Record<number, string>, schema: Record<string, unknown>): Promise<VecliteClient> {
-  store = await open(freshName('review-text'), { persistence: 'memory' } as never);
+  store = await open(freshName('text'), { persistence: 'memory' } as never);
   await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
   await store.upsert('c', {
     wait: true,
@@ -35,7 +35,7 @@ async function ids(s: VecliteClient, match: Record<string, unknown>): Promise<un
   return page.points.map((p) => p.id);
 }
 
-describe('review §9.3/§10 text index: a query with no tokens matches nothing', () => {
+describe('§9.3/§10 text index: a query with no tokens matches nothing', () => {
   // Qdrant: TokenSet::has_subset / Document::has_phrase return false for an empty query
   // (inverted_index/mod.rs), so a text/phrase query whose tokenizer yields no token matches no
   // point. veclite's textMatcher uses `wanted.every(...)` / `wanted.length === 0`, which is TRUE
@@ -51,7 +51,7 @@ describe('review §9.3/§10 text index: a query with no tokens matches nothing',
   });
 });
 
-describe('review §10 text index tokenizer "prefix"', () => {
+describe('§10 text index tokenizer "prefix"', () => {
   // Qdrant: the prefix tokenizer indexes every prefix of every word ("hello" → h, he, hel, hell,
   // hello) and tokenizes the query as whole words, so `match.text: "hel"` finds "hello". veclite
   // treats `tokenizer: "prefix"` exactly like "word" (whole-token equality), so it finds nothing.
@@ -62,10 +62,10 @@ describe('review §10 text index tokenizer "prefix"', () => {
   });
 });
 
-describe('review §10 text index tokenization details', () => {
+describe('§10 text index tokenization details', () => {
   // Qdrant `doc_token_filter`: a token is dropped by min_token_len only when `token.len()` (UTF-8
   // bytes) AND `token.chars().count()` are both below it. "мир" is 3 chars but 6 bytes, so with
-  // min_token_len 4 it is KEPT and must be matched. veclite compares the UTF-16 length (3) and
+  // min_token_len 4 it is KEPT and must be matched. veclite compared the UTF-16 length (3) and
   // drops it from the query and the documents, so the query becomes just "hello" and point 2
   // (which has no "мир") wrongly matches.
   test('§10 min_token_len counts like Qdrant (bytes and chars): "мир" (6 bytes) survives min_token_len 4', async () => {
@@ -75,7 +75,7 @@ describe('review §10 text index tokenization details', () => {
 
   // Qdrant's word tokenizer splits on `!char::is_alphanumeric(c)`; Rust's is_alphanumeric is the
   // Unicode Alphabetic property (plus Numeric), which includes spacing vowel signs such as
-  // U+093F / U+093E (Other_Alphabetic). So "किताब" is ONE token. veclite splits on
+  // U+093F / U+093E (Other_Alphabetic). So "किताब" is ONE token. veclite split on
   // `[^\p{L}\p{N}]`, which cuts the word at each vowel sign into "क", "त", "ब", so a point holding
   // the unrelated letters "क त ब" matches too.
   test('§10 word tokenizer keeps Devanagari vowel signs inside the word (Rust char::is_alphanumeric)', async () => {
@@ -84,7 +84,7 @@ describe('review §10 text index tokenization details', () => {
   });
 
   // Qdrant's whitespace tokenizer is `str::split_whitespace`, i.e. Unicode White_Space: it splits
-  // at U+0085 (NEXT LINE) but NOT at U+FEFF (ZERO WIDTH NO-BREAK SPACE). veclite splits with the
+  // at U+0085 (NEXT LINE) but NOT at U+FEFF (ZERO WIDTH NO-BREAK SPACE). veclite split with the
   // JS regex `\s+`, which is the other way round (U+FEFF is \s in JS, U+0085 is not).
   test('§10 whitespace tokenizer splits like Rust split_whitespace (U+0085 splits, U+FEFF does not)', async () => {
     const s = await withTexts({ 1: 'alpha\u0085beta', 2: 'gamma\uFEFFdelta' }, { tokenizer: 'whitespace' });
