@@ -34,7 +34,9 @@ export function orderedScroll(
     throw formatError(`order_by.direction: unknown variant \`${String(direction)}\`, expected \`asc\` or \`desc\``);
   }
   const index = collection.config.payloadIndexes.get(key);
-  if (!index || !RANGE_TYPES.includes(index.type)) {
+  // An integer index declared with `range: false` has only its lookup part (Qdrant's has_range_index).
+  const ranged = index !== undefined && RANGE_TYPES.includes(index.type) && !(index.type === 'integer' && index.params?.range === false);
+  if (!ranged) {
     throw badRequest(
       `No range index for \`order_by\` key: \`${key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`,
     );
