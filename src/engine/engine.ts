@@ -470,7 +470,8 @@ export class Engine {
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);
-    const plans = searches.map((search) => planQuery(collection, search, this.lookup)); // every request validated before any runs
+    // Every request validated before any runs; each must be a QueryRequest object (null is not an empty one).
+    const plans = searches.map((search, i) => planQuery(collection, expectObject(search, `searches[${i}]`), this.lookup));
     return plans.map((plan) => ({ points: executeSearch(collection, plan) }));
   }
 
