@@ -1,5 +1,5 @@
 /**
- * batch read endpoints (API.md §7.1 "Batch").  * code; the test says what veclite does instead.
+ * Batch read endpoints (API.md §7.1 "Batch"): a null entry in `searches` is not a QueryRequest.
  */
 import { expect, test } from 'vitest';
 import { createQdrantHandler } from '../../src/index';
