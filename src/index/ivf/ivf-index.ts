@@ -544,7 +544,8 @@ export class IvfIndex {
     const kernels = this.kernels;
     const heap = kernels.heap;
     const oversampling = Math.max(1, options.oversampling ?? DEFAULT_IVF_OVERSAMPLING);
-    const candidates = Math.max(k, Math.ceil(k * oversampling));
+    // Never more candidates than vectors: a huge oversampling only means "rescore them all".
+    const candidates = Math.max(k, Math.min(Math.ceil(k * oversampling), this.space.size));
     const idsPtr = heap.alloc(candidates * 4);
     const scoresPtr = heap.alloc(candidates * 4);
     try {

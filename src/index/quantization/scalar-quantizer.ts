@@ -197,7 +197,8 @@ export class ScalarQuantizer {
     this.ensureCapacity(space.slotCapacity);
     const kernels = this.kernels;
     const heap = kernels.heap;
-    const candidates = Math.max(k, Math.ceil(k * Math.max(1, options.oversampling ?? 1)));
+    // Never more candidates than vectors: a huge oversampling only means "rescore them all".
+    const candidates = Math.max(k, Math.min(Math.ceil(k * Math.max(1, options.oversampling ?? 1)), space.size));
     const queryPtr = heap.alloc(dim * 4);
     const idsPtr = heap.alloc(candidates * 4);
     const scoresPtr = heap.alloc(candidates * 4);
