@@ -2,7 +2,7 @@
  * Query parameters as Qdrant reads them (API.md §1.3): writes take `wait`, `ordering` and
  * `timeout`; collection changes take `timeout`; reads take `consistency` and `timeout`.
  * A value that does not parse is a 400 `Deserialize error in query parameters: …` (serde's
- * wording); a `timeout` or `consistency` of 0 is a 422 `Validation error in query parameters`.
+ * wording); a `timeout` of 0 is a 422 `Validation error in query parameters`; a `consistency` of 0 a 400 (it fails to deserialize).
  * Unknown parameters are ignored, as Qdrant ignores them.
  */
 import { QdrantError } from '../engine/errors';
@@ -39,10 +39,12 @@ function validationError(name: string, value: number): QdrantError {
 function parseUint(text: string): number {
   if (text === '') throw deserializeError('cannot parse integer from empty string');
   if (!/^\+?\d+$/.test(text)) throw deserializeError('invalid digit found in string');
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw deserializeError('number too large to fit in target type');
-  return value;
+  // u64, as Qdrant's timeouts and factors: beyond 2^53 the number is inexact, and only ever large.
+  if (BigInt(text) > U64_MAX) throw deserializeError('number too large to fit in target type');
+  return Number(text);
 }
+
+const U64_MAX = (1n << 64n) - 1n;
 
 /** Reads the parameters of one endpoint kind from a URL's search params. */
 export function parseQueryParams(search: URLSearchParams, kind: ParamsKind): QueryParams {
@@ -78,11 +80,13 @@ export function parseQueryParams(search: URLSearchParams, kind: ParamsKind): Que
         break;
       }
       case 'consistency': {
+        // Qdrant's read_params.rs: an empty value means "not given"; a factor of 0 fails to deserialize.
+        if (value === '') break;
         if ((CONSISTENCIES as readonly string[]).includes(value)) {
           params.read.consistency = value as QueryParams['read']['consistency'];
-        } else if (/^\d+$/.test(value)) {
+        } else if (/^\+?\d+$/.test(value)) {
           const factor = parseUint(value);
-          if (factor < 1) throw validationError('consistency', factor);
+          if (factor < 1) throw deserializeError("read consistency factor can't be zero");
           params.read.consistency = factor;
         } else {
           throw deserializeError('data did not match any variant of untagged enum ReadConsistency');
