@@ -174,7 +174,8 @@ async function readJsonBody(request: Request, limit: number): Promise<unknown> {
   const bytes = await readLimited(request, limit);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: a byte-order mark stays in the text, and JSON refuses it, as serde_json does.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new QdrantError(400, 'Format error in JSON body: invalid UTF-8');
   }

@@ -19,8 +19,11 @@ import { reviverHasSource } from '../engine/json';
 
 export { reviverHasSource };
 
-/** Deepest nesting of arrays and objects accepted in a request body (serde_json's own limit, which Qdrant inherits). */
-export const MAX_BODY_DEPTH = 128;
+/**
+ * Deepest nesting of arrays and objects accepted in a request body: serde_json's limit, which
+ * Qdrant inherits (its depth budget of 128 runs out on the 128th level, so 127 is the deepest).
+ */
+export const MAX_BODY_DEPTH = 127;
 
 /** Options of {@link parseJsonBody}. */
 export interface ParseJsonOptions {
