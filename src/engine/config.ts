@@ -55,10 +55,19 @@ export interface StoredConfig {
   payloadIndexes?: [string, PayloadIndexSchema][];
 }
 
+/** 1–255 characters, counted as Qdrant's validator counts them (Unicode code points, not UTF-16 units). */
+function nameLengthValid(name: string): boolean {
+  if (name.length === 0) return false;
+  if (name.length <= 255) return true;
+  let count = 0;
+  for (const _ of name) if (++count > 255) return false;
+  return true;
+}
+
 /** Checks a collection name for creation (API.md §4: 1–255 chars, none of `< > : " / \ | ? *` or NUL/U+001F). */
 export function checkNewCollectionName(name: unknown): string {
   if (typeof name !== 'string') throw pathValidationError(`collection_name: expected a string`);
-  if (name.length < 1 || name.length > 255) {
+  if (!nameLengthValid(name)) {
     throw pathValidationError(`collection_name: length must be between 1 and 255`);
   }
   if (/[<>:"/\\|?*\u0000\u001f]/.test(name)) {
@@ -73,7 +82,7 @@ export function checkNewCollectionName(name: unknown): string {
  */
 export function checkCollectionNameParam(name: unknown): asserts name is string {
   if (typeof name !== 'string') throw pathValidationError('collection_name: expected a string');
-  if (name.length < 1 || name.length > 255) throw pathValidationError('collection_name: length must be between 1 and 255');
+  if (!nameLengthValid(name)) throw pathValidationError('collection_name: length must be between 1 and 255');
   if (/[/\u0000]/.test(name)) throw pathValidationError('collection_name: collection name cannot contain "/" or NUL');
 }
 

@@ -7,7 +7,7 @@
  * memory (reads see it at once) → append one log record → with `wait: true`, resolve only after
  * that record's transaction committed. Every so often the log is folded into chunks (compaction).
  */
-import { parseJsonPath } from '../filter/json-path';
+import { parseJsonPath, tryParseJsonPath } from '../filter/json-path';
 import { parseFilter } from '../filter/parse';
 import { CHUNK_SLOTS } from '../index/vector-space';
 import { createCoordinator, type Coordinator } from '../storage/coordinator';
@@ -212,6 +212,8 @@ export class Engine {
   async deletePayloadIndex(name: string, field: string, params?: WriteParams): Promise<UpdateResult> {
     const wait = parseWriteParams(params);
     if (typeof field !== 'string') invalidType('field_name', field, 'a string');
+    // The field is a path parameter that Qdrant parses as a JSON path before anything else.
+    if (!tryParseJsonPath(field)) throw new QdrantError(400, `Deserialize error in path parameters: field_name: Invalid json path: '${field}'`);
     return (await this.change(name, () => [{ kind: 'delete_index', field }], wait))[0];
   }
 
@@ -264,6 +266,7 @@ export class Engine {
    */
   async batchUpdate(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult[]> {
     const input = expectObject(body, 'body');
+    checkCollectionNameParam(name); // a path parameter: checked before anything, as Qdrant's extractor does
     if (Array.isArray(input.operations) && input.operations.length === 0) return []; // before the lookup, as Qdrant
     const wait = parseWriteParams(params);
     return this.change(name, (collection) => parseBatchOperations(input, collection.config, this.parseOptions), wait);
@@ -467,6 +470,7 @@ export class Engine {
 
   /** `POST /collections/{name}/points/query/batch` */
   async queryBatch(name: string, body: unknown): Promise<QueryResponse[]> {
+    checkCollectionNameParam(name); // a path parameter: checked even when there is nothing to run
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);
@@ -483,6 +487,7 @@ export class Engine {
 
   /** Legacy `POST /collections/{name}/points/search/batch` */
   async searchBatch(name: string, body: unknown): Promise<ScoredPoint[][]> {
+    checkCollectionNameParam(name); // a path parameter: checked even when there is nothing to run
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);
@@ -497,6 +502,7 @@ export class Engine {
 
   /** Legacy `POST /collections/{name}/points/recommend/batch` */
   async recommendBatch(name: string, body: unknown): Promise<ScoredPoint[][]> {
+    checkCollectionNameParam(name); // a path parameter: checked even when there is nothing to run
     const searches = batchSearches(body);
     if (searches.length === 0) return [];
     const collection = this.collection(name);

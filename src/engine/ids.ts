@@ -53,7 +53,8 @@ export function idKeyOf(value: unknown, path = 'id'): IdKey {
 
 /** Parses an id given as URL path text (`GET /points/{id}`): tried as u64 first, then as a UUID. */
 export function idKeyFromPathText(text: string): IdKey {
-  if (/^[0-9]+$/.test(text)) {
+  // Rust's u64 parse, which also takes a leading `+`.
+  if (/^\+?[0-9]+$/.test(text)) {
     const n = BigInt(text);
     if (n <= U64_MAX) return n.toString();
   }
