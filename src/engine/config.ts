@@ -5,7 +5,7 @@
  */
 import { badRequest, formatError, pathValidationError, validationError } from './errors';
 import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
-import { copyPayload, expectObject, invalidType, isObject, type JsonObject } from './json';
+import { copyPayload, expectObject, invalidType, isObject, numberValue, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
 
 /** Name Qdrant gives the unnamed vector internally. */
@@ -114,7 +114,7 @@ function checkQuantizationConfig(value: unknown, path: string): void {
   if (section.scalar === undefined) return; // product / binary: stored and echoed, not used
   const scalar = expectObject(section.scalar, `${path}.scalar`);
   if (scalar.type !== 'int8') throw formatError(`${path}.scalar.type: unknown variant \`${String(scalar.type)}\`, expected \`int8\``);
-  const quantile = scalar.quantile;
+  const quantile = numberValue(scalar.quantile);
   if (quantile !== undefined && quantile !== null) {
     if (typeof quantile !== 'number') invalidType(`${path}.scalar.quantile`, quantile, 'f32');
     if (quantile < 0.5 || quantile > 1) throw validationError(`${path}.scalar.quantile`, `value ${quantile} invalid, must be in range [0.5, 1]`);

@@ -50,18 +50,34 @@ export function optionalBoolean(value: unknown, path: string, fallback: boolean)
   return value;
 }
 
-/** Reads an optional non-negative integer (null counts as missing). */
+/**
+ * Reads an optional non-negative integer up to u64 (null counts as missing). A BigInt (what the
+ * REST facade's exact parser gives for an integer beyond 2^53) is taken as the nearest number:
+ * only ever a large one.
+ */
 export function optionalUint(value: unknown, path: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) invalidType(path, value, 'usize');
+  if (typeof value === 'bigint' && value >= 0n && value <= U64_MAX) return Number(value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 64) invalidType(path, value, 'usize');
   return value;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * A number field's value as a number: a BigInt (an integer beyond 2^53 read exactly by the REST
+ * facade) becomes the nearest double, as Qdrant reads an integer literal into an f32/f64 field.
+ */
+export function numberValue(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
 }
 
 /** Reads an optional finite number (null counts as missing). */
 export function optionalNumber(value: unknown, path: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) invalidType(path, value, 'f32');
-  return value;
+  const number = numberValue(value);
+  if (typeof number !== 'number' || !Number.isFinite(number)) invalidType(path, value, 'f32');
+  return number;
 }
 
 /** Copies a payload object as JSON: only JSON types, finite numbers, bounded depth, own `__proto__` keys kept as data. */

@@ -11,7 +11,7 @@ import type { Filter } from '../filter/types';
 import { UNNAMED, type CollectionConfig, type PayloadIndexSchema } from './config';
 import { dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
-import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, ownedPayload, type JsonObject } from './json';
+import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, numberValue, ownedPayload, type JsonObject } from './json';
 
 // ---- resolved operations (applied and logged) ------------------------------------------------
 
@@ -91,7 +91,7 @@ export function parseDenseVector(value: unknown, path: string, size: number): Fl
   }
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) {
-    const x = source[i];
+    const x = numberValue(source[i]);
     if (typeof x !== 'number' || !Number.isFinite(x)) invalidType(`${path}[${i}]`, x, 'a finite f32');
     out[i] = x;
     if (!Number.isFinite(out[i])) throw formatError(`${path}[${i}]: ${x} does not fit in f32`);
@@ -157,13 +157,6 @@ function writeVector(value: unknown, size: number, out: Float32Array, offset: nu
   return size > 0 && allFinite(out, offset, offset + size);
 }
 
-/** The error {@link parseDenseVector} gives for a vector {@link writeVector} refused. */
-function vectorFailure(value: unknown, path: string, size: number): never {
-  parseDenseVector(value, path, size);
-  // Unreachable while writeVector and parseDenseVector agree; a 500 says they stopped agreeing.
-  throw new Error(`${path}: the vector was refused by the fast check but accepted by the full one`);
-}
-
 /**
  * Reads the vectors of up to `count` points for one vector space. Valid vectors are copied into
  * one Float32Array of count × size, and point j gets row j as a subarray, so the rows of
@@ -189,7 +182,12 @@ class VectorRows {
       this.block ??= new Float32Array(this.count * size);
       if (writeVector(value, size, this.block, j * size)) return this.block.subarray(j * size, (j + 1) * size);
     }
-    return vectorFailure(value, `${before}[${j}]${after}`, size);
+    // The full check: it throws the error for a bad vector, and takes what the fast one leaves to
+    // it (components given as BigInt by the REST facade's exact parser).
+    const vector = parseDenseVector(value, `${before}[${j}]${after}`, size);
+    this.block ??= new Float32Array(this.count * size);
+    this.block.set(vector, j * size);
+    return this.block.subarray(j * size, (j + 1) * size);
   }
 }
 

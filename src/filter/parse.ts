@@ -12,7 +12,7 @@
  */
 import { QdrantError, formatError, validationError } from '../engine/errors';
 import { idKeyOf } from '../engine/ids';
-import { invalidType, isObject, typeName } from '../engine/json';
+import { invalidType, isObject, numberValue, typeName } from '../engine/json';
 import { parseDatetime, type DatetimeValue } from './datetime';
 import type { GeoPoint, GeoRing } from './geo';
 import { parseJsonPath, type JsonPath } from './json-path';
@@ -196,7 +196,7 @@ class FilterReader {
       const at = `${path}.geo_radius`;
       const input = this.object(radius, at, 'struct GeoRadius');
       const center = this.geoPoint(this.required(input, 'center', at), `${at}.center`);
-      const metres = this.required(input, 'radius', at);
+      const metres = numberValue(this.required(input, 'radius', at));
       if (typeof metres !== 'number' || !Number.isFinite(metres)) invalidType(`${at}.radius`, metres, 'f64');
       condition.geoRadius = { center, radius: metres };
     }
