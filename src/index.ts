@@ -12,6 +12,7 @@ export { openStore, VecliteClient, type OpenStoreOptions } from './client/client
 export type { CustomStorage, Persistence } from './client/host';
 export { deleteIndexedDbStore as deleteStore } from './storage/indexeddb';
 export { QdrantError, type ErrorShape } from './engine/errors';
+export type { VersionInfo } from './version';
 export type * from './engine/types';
 export {
   createQdrantHandler,

@@ -34,6 +34,7 @@ import type {
 } from '../engine/types';
 import { createEngineHost, type CustomStorage, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
 import { packBatch, packQuery, packUpsert } from './pack';
+import { versionInfo, type VersionInfo } from '../version';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -138,27 +139,36 @@ export class VecliteClient {
   }
 
   /** `PUT /collections/{name}`: creates a collection. Resolves `true`; 409 if the name exists. */
-  createCollection(collection_name: string, { timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
+  async createCollection(collection_name: string, { timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
     return this.call('createCollection', [collection_name, config], undefined, () => checkMetaParams({ timeout }));
   }
 
+  /**
+   * Deletes the collection if it exists and creates it again, empty (QdrantClient's
+   * `recreateCollection`: the same two requests). Resolves `true`.
+   */
+  async recreateCollection(collection_name: string, { timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
+    await this.deleteCollection(collection_name, { timeout });
+    return this.createCollection(collection_name, { timeout, ...config });
+  }
+
   /** `GET /collections/{name}`: the collection's info (points count, config, …). */
-  getCollection(collection_name: string): Promise<CollectionInfo> {
+  async getCollection(collection_name: string): Promise<CollectionInfo> {
     return this.call('getCollection', [collection_name]);
   }
 
   /** `GET /collections`: the names of all collections. */
-  getCollections(): Promise<CollectionsResponse> {
+  async getCollections(): Promise<CollectionsResponse> {
     return this.call('getCollections', []);
   }
 
   /** `GET /collections/{name}/exists` */
-  collectionExists(collection_name: string): Promise<{ exists: boolean }> {
+  async collectionExists(collection_name: string): Promise<{ exists: boolean }> {
     return this.call('collectionExists', [collection_name]);
   }
 
   /** `DELETE /collections/{name}`: `true` if it existed, `false` if not. */
-  deleteCollection(collection_name: string, { timeout }: { timeout?: number } = {}): Promise<boolean> {
+  async deleteCollection(collection_name: string, { timeout }: { timeout?: number } = {}): Promise<boolean> {
     return this.call('deleteCollection', [collection_name], undefined, () => checkMetaParams({ timeout }));
   }
 
@@ -167,13 +177,13 @@ export class VecliteClient {
    * columnar `batch`. `wait` defaults to true (as in the official client): the result comes once
    * the write is durable in IndexedDB; with `wait: false` it comes once applied in memory.
    */
-  upsert(collection_name: string, { wait = true, ordering, timeout, ...operations }: WriteParams & PointInsertOperations): Promise<UpdateResult> {
+  async upsert(collection_name: string, { wait = true, ordering, timeout, ...operations }: WriteParams & PointInsertOperations): Promise<UpdateResult> {
     const { body, transfer } = this.inWorker ? packUpsert(operations) : { body: operations, transfer: [] };
     return this.call('upsert', [collection_name, body, { wait, ordering, timeout }], transfer);
   }
 
   /** `POST /collections/{name}/points`: points by id, in the order asked (payload included by default). */
-  retrieve(
+  async retrieve(
     collection_name: string,
     { shard_key: _s, ids, with_payload = true, with_vector, consistency, timeout }: PointRequest & ReadParams,
   ): Promise<Record_[]> {
@@ -181,17 +191,17 @@ export class VecliteClient {
   }
 
   /** `GET /collections/{name}/points/{id}`: one point with its payload and vectors; 404 if missing. */
-  getPoint(collection_name: string, id: PointId): Promise<Record_> {
+  async getPoint(collection_name: string, id: PointId): Promise<Record_> {
     return this.call('getPoint', [collection_name, id]);
   }
 
   /** `POST /collections/{name}/points/delete`: deletes points by id; unknown ids are ignored. */
-  delete(collection_name: string, { wait, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
+  async delete(collection_name: string, { wait, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
     return this.call('delete', [collection_name, selector, { wait, ordering, timeout }]);
   }
 
   /** `POST /collections/{name}/points/query`: nearest neighbours of a vector or a stored point. */
-  query(collection_name: string, { consistency, timeout, shard_key: _s, ...request }: QueryRequest & ReadParams = {}): Promise<QueryResponse> {
+  async query(collection_name: string, { consistency, timeout, shard_key: _s, ...request }: QueryRequest & ReadParams = {}): Promise<QueryResponse> {
     const { body, transfer } = this.inWorker ? packQuery(request) : { body: request, transfer: [] };
     return this.call('query', [collection_name, body], transfer, () => checkReadParams({ consistency, timeout }));
   }
@@ -200,7 +210,7 @@ export class VecliteClient {
    * `POST /collections/{name}/points/batch`: several operations, applied in order — and
    * atomically: if one fails, none is applied (Qdrant keeps the ones before the failure).
    */
-  batchUpdate(
+  async batchUpdate(
     collection_name: string,
     { wait = true, ordering, timeout, ...request }: WriteParams & { operations: PointsUpdateOperation[] },
   ): Promise<UpdateResult[]> {
@@ -209,12 +219,12 @@ export class VecliteClient {
   }
 
   /** `PATCH /collections/{name}`: merges `metadata` (a `null` value deletes a key) and the echoed config sections. */
-  updateCollection(collection_name: string, { timeout, ...args }: Record<string, unknown> & { timeout?: number } = {}): Promise<boolean> {
+  async updateCollection(collection_name: string, { timeout, ...args }: Record<string, unknown> & { timeout?: number } = {}): Promise<boolean> {
     return this.call('updateCollection', [collection_name, args], undefined, () => checkMetaParams({ timeout }));
   }
 
   /** `PUT /collections/{name}/index`: declares a payload index (shown in `payload_schema`; needed by `order_by`). */
-  createPayloadIndex(
+  async createPayloadIndex(
     collection_name: string,
     { wait, ordering, timeout, ...index }: WriteParams & { field_name: string; field_schema?: unknown },
   ): Promise<UpdateResult> {
@@ -222,43 +232,43 @@ export class VecliteClient {
   }
 
   /** `DELETE /collections/{name}/index/{field_name}` */
-  deletePayloadIndex(collection_name: string, field_name: string, { wait = true, ordering, timeout }: WriteParams = {}): Promise<UpdateResult> {
+  async deletePayloadIndex(collection_name: string, field_name: string, { wait = true, ordering, timeout }: WriteParams = {}): Promise<UpdateResult> {
     return this.call('deletePayloadIndex', [collection_name, field_name, { wait, ordering, timeout }]);
   }
 
   /** `PUT /collections/{name}/points/vectors`: replaces only the vectors named, for existing points (404 for unknown ids). */
-  updateVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & UpdateVectors): Promise<UpdateResult> {
+  async updateVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & UpdateVectors): Promise<UpdateResult> {
     const { body, transfer } = this.inWorker ? packUpsert(request) : { body: request, transfer: [] };
     return this.call('updateVectors', [collection_name, body, { wait, ordering, timeout }], transfer);
   }
 
   /** `POST /collections/{name}/points/vectors/delete`: removes the named vectors of the selected points. */
-  deleteVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeleteVectors): Promise<UpdateResult> {
+  async deleteVectors(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeleteVectors): Promise<UpdateResult> {
     return this.call('deleteVectors', [collection_name, request, { wait, ordering, timeout }]);
   }
 
   /** `POST /collections/{name}/points/payload`: merges keys into the payload (at `key` if given); `null` deletes a key. */
-  setPayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
+  async setPayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
     return this.call('setPayload', [collection_name, request, { wait, ordering, timeout }]);
   }
 
   /** `PUT /collections/{name}/points/payload`: replaces the whole payload. */
-  overwritePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
+  async overwritePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & SetPayload): Promise<UpdateResult> {
     return this.call('overwritePayload', [collection_name, request, { wait, ordering, timeout }]);
   }
 
   /** `POST /collections/{name}/points/payload/delete`: removes payload keys given as JSON paths. */
-  deletePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeletePayload): Promise<UpdateResult> {
+  async deletePayload(collection_name: string, { wait = true, ordering, timeout, ...request }: WriteParams & DeletePayload): Promise<UpdateResult> {
     return this.call('deletePayload', [collection_name, request, { wait, ordering, timeout }]);
   }
 
   /** `POST /collections/{name}/points/payload/clear`: empties the payload of the selected points. */
-  clearPayload(collection_name: string, { wait = true, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
+  async clearPayload(collection_name: string, { wait = true, ordering, timeout, ...selector }: WriteParams & PointsSelector): Promise<UpdateResult> {
     return this.call('clearPayload', [collection_name, selector, { wait, ordering, timeout }]);
   }
 
   /** `POST /collections/{name}/points/scroll`: pages through points in id order (or payload order with `order_by`). */
-  scroll(
+  async scroll(
     collection_name: string,
     { shard_key: _s, consistency, timeout, limit = 10, with_payload = true, with_vector = false, ...request }: ScrollRequest & ReadParams = {},
   ): Promise<ScrollResult> {
@@ -266,17 +276,17 @@ export class VecliteClient {
   }
 
   /** `POST /collections/{name}/points/count`: the number of points (matching a filter); always exact. */
-  count(collection_name: string, { shard_key: _s, timeout, consistency, exact = true, ...request }: CountRequest & ReadParams = {}): Promise<{ count: number }> {
+  async count(collection_name: string, { shard_key: _s, timeout, consistency, exact = true, ...request }: CountRequest & ReadParams = {}): Promise<{ count: number }> {
     return this.call('count', [collection_name, { exact, ...request }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** `POST /collections/{name}/points/query/batch`: several queries; every one is validated before any runs. */
-  queryBatch(collection_name: string, { consistency, timeout, searches }: { searches: QueryRequest[] } & ReadParams): Promise<QueryResponse[]> {
+  async queryBatch(collection_name: string, { consistency, timeout, searches }: { searches: QueryRequest[] } & ReadParams): Promise<QueryResponse[]> {
     return this.call('queryBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Legacy `POST /collections/{name}/points/search` (still served by Qdrant and called by its client): a plain list of hits. */
-  search(
+  async search(
     collection_name: string,
     { shard_key: _s, consistency, timeout, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: SearchRequest & ReadParams,
   ): Promise<ScoredPoint[]> {
@@ -286,12 +296,12 @@ export class VecliteClient {
   }
 
   /** Legacy `POST /collections/{name}/points/search/batch` */
-  searchBatch(collection_name: string, { consistency, timeout, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+  async searchBatch(collection_name: string, { consistency, timeout, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
     return this.call('searchBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Legacy `POST /collections/{name}/points/recommend`: average_vector (default), best_score or sum_scores. */
-  recommend(
+  async recommend(
     collection_name: string,
     { shard_key: _s, consistency, timeout, limit = 10, offset = 0, with_payload = true, with_vector = false, ...request }: RecommendRequest & ReadParams,
   ): Promise<ScoredPoint[]> {
@@ -301,12 +311,18 @@ export class VecliteClient {
   }
 
   /** Legacy `POST /collections/{name}/points/recommend/batch` */
-  recommendBatch(collection_name: string, { consistency, timeout, searches }: { searches: RecommendRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
+  async recommendBatch(collection_name: string, { consistency, timeout, searches }: { searches: RecommendRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
     return this.call('recommendBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
+  /** `GET /`: Qdrant's version info (the API veclite follows), with veclite's own version beside it. */
+  async versionInfo(): Promise<VersionInfo> {
+    if (this.closed) throw new Error(`the store "${this.storeName}" is closed`);
+    return versionInfo();
+  }
+
   /** Folds the write log into chunked segments now (it also happens on its own every `compactEvery` writes). */
-  compact(): Promise<void> {
+  async compact(): Promise<void> {
     return this.call('compact', []);
   }
 
@@ -314,7 +330,7 @@ export class VecliteClient {
    * Resolves when every write issued so far (including `wait: false` ones) is durable, and this
    * tab has caught up with what other tabs committed: reads after it see their writes too.
    */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
     return this.call('flush', []);
   }
 
@@ -328,12 +344,12 @@ export class VecliteClient {
    * Storage used and available to this origin (navigator.storage.estimate()), whether the browser
    * promised to keep it (persisted), and the backend holding the store.
    */
-  storageInfo(): Promise<{ usage: number | null; quota: number | null; persisted: boolean; backend: string }> {
+  async storageInfo(): Promise<{ usage: number | null; quota: number | null; persisted: boolean; backend: string }> {
     return this.call('storageInfo', []);
   }
 
   /** Asks the browser not to evict this origin's data (navigator.storage.persist()); resolves whether it agreed. */
-  requestPersistence(): Promise<boolean> {
+  async requestPersistence(): Promise<boolean> {
     return this.call('requestPersistence', []);
   }
 

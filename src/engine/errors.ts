@@ -23,6 +23,14 @@ export class QdrantError extends Error {
     this.data = { status: { error: message }, time: 0 };
   }
 
+  /**
+   * `{status, data}`, as the `getActualType()` of the errors QdrantClient throws (ApiError
+   * subclasses), so code that reads them works unchanged.
+   */
+  getActualType(): { status: number; data: { status: { error: string }; time: number } } {
+    return { status: this.status, data: this.data };
+  }
+
   /** The plain-data form, for structured cloning. */
   toShape(): ErrorShape {
     return { status: this.status, message: this.message };

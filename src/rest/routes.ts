@@ -10,6 +10,7 @@
 import type { VecliteClient } from '../client/client';
 import { formatError } from '../engine/errors';
 import { isObject, typeName, type JsonObject } from '../engine/json';
+import { versionInfo } from '../version';
 import type { ParamsKind, QueryParams } from './params';
 
 /** The store methods the REST facade calls (a VecliteClient, or anything shaped like one). */
@@ -76,11 +77,7 @@ export interface Route {
   run?: (ctx: RouteContext) => Promise<RouteReply>;
 }
 
-/** The Qdrant version whose REST API this facade follows (what `GET /` reports). */
-export const QDRANT_API_VERSION = '1.19.0';
-
-/** This package's version, reported next to Qdrant's by `GET /`. */
-export const VECLITE_VERSION = '0.1.0';
+export { QDRANT_API_VERSION, VECLITE_VERSION } from '../version';
 
 /** Calls a store method and wraps its value as an enveloped result. */
 async function call(ctx: RouteContext, method: keyof QdrantStore, ...args: unknown[]): Promise<RouteReply> {
@@ -128,7 +125,7 @@ const text = (value: string) => async (): Promise<RouteReply> => ({ kind: 'text'
 // ---- service ---------------------------------------------------------------------------------
 route('GET', '/', 'root', {
   open: true,
-  run: async () => ({ kind: 'bare', value: { title: 'qdrant - vector search engine', version: QDRANT_API_VERSION, veclite: VECLITE_VERSION } }),
+  run: async () => ({ kind: 'bare', value: versionInfo() }),
 });
 route('GET', '/healthz', 'healthz', { open: true, run: text('healthz check passed') });
 route('GET', '/livez', 'livez', { open: true, run: text('livez check passed') });
