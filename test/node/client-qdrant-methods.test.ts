@@ -49,3 +49,15 @@ describe('QdrantClient methods VecliteClient has too (API.md §12.3)', () => {
     await store.close();
   });
 });
+
+test('versionInfo() and GET / report the same versions, and veclite’s is package.json’s', async () => {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const store = await withCollection();
+  const info = await store.versionInfo();
+  expect(info.veclite).toBe(pkg.version);
+  const { createQdrantHandler } = await import('../../src/index');
+  const root = await (await createQdrantHandler(store)(new Request('http://veclite.test/'))).json();
+  expect(root).toEqual(info);
+  await store.close();
+});
