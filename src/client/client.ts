@@ -26,6 +26,9 @@ import type {
   ScoredPoint,
   ScrollRequest,
   ScrollResult,
+  SearchMatrixOffsetsResponse,
+  SearchMatrixPairsResponse,
+  SearchMatrixRequest,
   SearchRequest,
   SetPayload,
   UpdateResult,
@@ -298,6 +301,19 @@ export class VecliteClient {
   /** Legacy `POST /collections/{name}/points/search/batch` */
   async searchBatch(collection_name: string, { consistency, timeout, searches }: { searches: SearchRequest[] } & ReadParams): Promise<ScoredPoint[][]> {
     return this.call('searchBatch', [collection_name, { searches }], undefined, () => checkReadParams({ consistency, timeout }));
+  }
+
+  /**
+   * `POST /collections/{name}/points/search/matrix/pairs`: a random sample of `sample` points
+   * (default 10) matching `filter`, and for each its `limit` nearest (default 3) among the sample.
+   */
+  async searchMatrixPairs(collection_name: string, { shard_key: _s, consistency, timeout, ...request }: SearchMatrixRequest & ReadParams = {}): Promise<SearchMatrixPairsResponse> {
+    return this.call('searchMatrixPairs', [collection_name, request], undefined, () => checkReadParams({ consistency, timeout }));
+  }
+
+  /** `POST /collections/{name}/points/search/matrix/offsets`: the same distance matrix as offsets into the sampled `ids`. */
+  async searchMatrixOffsets(collection_name: string, { shard_key: _s, consistency, timeout, ...request }: SearchMatrixRequest & ReadParams = {}): Promise<SearchMatrixOffsetsResponse> {
+    return this.call('searchMatrixOffsets', [collection_name, request], undefined, () => checkReadParams({ consistency, timeout }));
   }
 
   /** Legacy `POST /collections/{name}/points/recommend`: average_vector (default), best_score or sum_scores. */

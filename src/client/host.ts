@@ -54,6 +54,8 @@ export const ENGINE_METHODS = [
   'searchBatch',
   'recommend',
   'recommendBatch',
+  'searchMatrixPairs',
+  'searchMatrixOffsets',
   'compact',
   'flush',
   'describe',

@@ -27,7 +27,8 @@ import { orderedScroll } from './order-by';
 import { parseWithVector, recordOf } from './records';
 import { matchingSlots, resolveOperation } from './resolve';
 import { executeSearch, planQuery, planRecommend, planSearch } from './search';
-import type { CollectionInfo, CollectionsResponse, QueryResponse, Record_, ScoredPoint, UpdateResult, WriteParams } from './types';
+import { matrixOffsets, matrixPairs, searchMatrix } from './search-matrix';
+import type { CollectionInfo, CollectionsResponse, QueryResponse, Record_, ScoredPoint, SearchMatrixOffsetsResponse, SearchMatrixPairsResponse, UpdateResult, WriteParams } from './types';
 
 /** Options of {@link Engine.open}. */
 export interface EngineOptions {
@@ -507,6 +508,16 @@ export class Engine {
     if (searches.length === 0) return [];
     const collection = this.collection(name);
     return searches.map((search) => planRecommend(collection, search, this.lookup)).map((plan) => executeSearch(collection, plan));
+  }
+
+  /** `POST /collections/{name}/points/search/matrix/pairs`: a sample of points and each one's nearest among them. */
+  async searchMatrixPairs(name: string, body?: unknown): Promise<SearchMatrixPairsResponse> {
+    return matrixPairs(searchMatrix(this.collection(name), body));
+  }
+
+  /** `POST /collections/{name}/points/search/matrix/offsets`: the same matrix as sparse offsets into the sampled ids. */
+  async searchMatrixOffsets(name: string, body?: unknown): Promise<SearchMatrixOffsetsResponse> {
+    return matrixOffsets(searchMatrix(this.collection(name), body));
   }
 
   // ---- persistence ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 import { parseFilter } from '../filter/parse';
 import type { Filter } from '../filter/types';
 import { scoreAll } from '../index/flat';
+import { pairSimilarity, userScore } from '../index/pair-similarity';
 import type { IndexSearchParams } from '../index/vector-index';
 import type { VectorSpace } from '../index/vector-space';
 import { parsePayloadSelector, type PayloadSelector } from '../payload/select';
@@ -290,7 +291,7 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
     const candidates = mmr ? Math.min(mmr.candidates ?? k, collection.pointsCount) : k;
     hits = collection.vectorIndexes.get(plan.using)!.search(plan.target.vector, candidates, allowed, tieBreak, plan.params);
     // Internal scores are "higher is better"; users see distances for Euclid and Manhattan (API.md §3.2).
-    post = distance === 'Euclid' ? (s) => Math.fround(Math.sqrt(Math.abs(s))) : distance === 'Manhattan' ? (s) => Math.fround(Math.abs(s)) : (s) => s;
+    post = (s) => userScore(distance, s);
     if (mmr) {
       // The threshold picks the candidates; MMR then chooses among them (scores stay the query's).
       if (plan.threshold !== undefined) hits = takeWhilePassing(hits, (s) => passes(f32ToNumber(Math.fround(post(s))), plan.threshold!));
@@ -324,7 +325,7 @@ function takeWhilePassing<T extends { score: number }>(hits: T[], passes: (score
 function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; score: number }[], lambda: number, limit: number): { slot: number; score: number }[] {
   if (hits.length < 2) return hits.slice(0, limit);
   const vectors = hits.map((hit) => space.get(hit.slot));
-  const similarity = similarityOf(space.distance);
+  const similarity = pairSimilarity(space.distance);
   const closest = new Float64Array(hits.length).fill(-Infinity); // highest similarity to a chosen hit
   const left = new Set(hits.keys());
   const chosen: number[] = [];
@@ -346,29 +347,6 @@ function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; scor
     next = best;
   }
   return chosen.map((i) => hits[i]);
-}
-
-/** The internal similarity of two stored vectors under a distance (higher is more alike). */
-function similarityOf(distance: VectorSpace['distance']): (a: Float32Array, b: Float32Array) => number {
-  if (distance === 'Euclid') {
-    return (a, b) => {
-      let sum = 0;
-      for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
-      return -sum;
-    };
-  }
-  if (distance === 'Manhattan') {
-    return (a, b) => {
-      let sum = 0;
-      for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
-      return -sum;
-    };
-  }
-  return (a, b) => {
-    let sum = 0;
-    for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
-    return sum;
-  };
 }
 
 /** best_score / sum_scores: every allowed slot scored against every example (API.md §7.2). */

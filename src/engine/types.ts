@@ -133,6 +133,29 @@ export interface CountRequest {
   exact?: boolean;
 }
 
+/** Body of `POST /points/search/matrix/{pairs,offsets}` (openapi SearchMatrixRequest). */
+export interface SearchMatrixRequest {
+  filter?: Filter;
+  /** Points sampled (default 10, at least 2). */
+  sample?: number;
+  /** Neighbours per sampled point (default 3). */
+  limit?: number;
+  using?: string;
+}
+
+/** Result of `searchMatrixPairs`. */
+export interface SearchMatrixPairsResponse {
+  pairs: { a: PointId; b: PointId; score: number }[];
+}
+
+/** Result of `searchMatrixOffsets`: row `offsets_row[i]` has neighbour `offsets_col[i]` at `scores[i]`, as indexes into `ids`. */
+export interface SearchMatrixOffsetsResponse {
+  offsets_row: number[];
+  offsets_col: number[];
+  scores: number[];
+  ids: PointId[];
+}
+
 /** Body of the legacy search. */
 export interface SearchRequest {
   vector: DenseVector | { name: string; vector: DenseVector };
@@ -215,7 +238,7 @@ export interface QueryRequest {
   query?:
     | DenseVector
     | PointId
-    | { nearest: DenseVector | PointId }
+    | { nearest: DenseVector | PointId; mmr?: { diversity?: number; candidates_limit?: number } | null }
     | { recommend: { positive?: (PointId | DenseVector)[]; negative?: (PointId | DenseVector)[]; strategy?: 'average_vector' | 'best_score' | 'sum_scores' } };
   using?: string;
   lookup_from?: LookupLocation | null;

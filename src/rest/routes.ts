@@ -43,6 +43,8 @@ export type QdrantStore = Pick<
   | 'searchBatch'
   | 'recommend'
   | 'recommendBatch'
+  | 'searchMatrixPairs'
+  | 'searchMatrixOffsets'
 >;
 
 /** What a route handler gets. */
@@ -199,6 +201,16 @@ route('POST', `${C}/points/recommend/batch`, 'recommend_batch_points', {
   body: true,
   run: (ctx) => call(ctx, 'recommendBatch', name(ctx), { ...searches(ctx.body), ...ctx.query.read }),
 });
+route('POST', `${C}/points/search/matrix/pairs`, 'search_matrix_pairs', {
+  params: 'read',
+  body: true,
+  run: (ctx) => call(ctx, 'searchMatrixPairs', name(ctx), { ...object(ctx.body), ...ctx.query.read }),
+});
+route('POST', `${C}/points/search/matrix/offsets`, 'search_matrix_offsets', {
+  params: 'read',
+  body: true,
+  run: (ctx) => call(ctx, 'searchMatrixOffsets', name(ctx), { ...object(ctx.body), ...ctx.query.read }),
+});
 
 // ---- Qdrant features veclite does not implement ------------------------------------------------
 unsupported('POST', '/collections/aliases', 'update_aliases', 'Collection aliases');
@@ -213,8 +225,6 @@ unsupported('POST', `${C}/points/search/groups`, 'search_point_groups', 'Grouped
 unsupported('POST', `${C}/points/recommend/groups`, 'recommend_point_groups', 'Grouped recommendations');
 unsupported('POST', `${C}/points/discover`, 'discover_points', 'Discovery search');
 unsupported('POST', `${C}/points/discover/batch`, 'discover_batch_points', 'Discovery search');
-unsupported('POST', `${C}/points/search/matrix/pairs`, 'search_matrix_pairs', 'Distance matrices');
-unsupported('POST', `${C}/points/search/matrix/offsets`, 'search_matrix_offsets', 'Distance matrices');
 for (const [method, path, operation] of [
   ['GET', `${C}/snapshots`, 'list_snapshots'],
   ['POST', `${C}/snapshots`, 'create_snapshot'],
