@@ -196,7 +196,8 @@ export class PayloadIndex {
     const options = this.text;
     if (!options) return undefined;
     if (kind === 'phrase' && !options.phraseMatching) return undefined; // without phrase_matching: substring, as without an index
-    const wanted = this.queryTokens(query);
+    // A phrase is tokenized as a stored text is (for a prefix index: every prefix, in order).
+    const wanted = kind === 'phrase' ? this.tokens(query) : this.queryTokens(query);
     // A query with no token (only punctuation, say) matches nothing, as in Qdrant.
     if (wanted.length === 0) return () => false;
     if (kind === 'text') return (stored) => { const have = new Set(this.tokens(stored)); return wanted.every((t) => have.has(t)); };
@@ -212,36 +213,42 @@ export class PayloadIndex {
   }
 
   /**
-   * The tokens a stored text is indexed under. `word` and `prefix` split where Rust's
-   * `char::is_alphanumeric` is false (Unicode Alphabetic or Numeric), `whitespace` at Unicode
-   * White_Space (Rust's `split_whitespace`); `prefix` then indexes every prefix of each word from
-   * `min_token_len` characters (default 1) up to `max_token_len`, the whole word last.
+   * The tokens a stored text is indexed under (Qdrant 1.19's tokenizers). `word` and `prefix`
+   * split where Rust's `char::is_alphanumeric` is false (Unicode Alphabetic or Numeric),
+   * `whitespace` at Unicode White_Space (Rust's `split_whitespace`). Lengths are in characters:
+   * `word` and `whitespace` drop tokens shorter than `min_token_len` or longer than
+   * `max_token_len`; `prefix` drops words shorter than `min_token_len`, then indexes each word's
+   * prefixes from `min_token_len` characters (default 1) up to `max_token_len`, the whole word last.
    */
   tokens(text: string): string[] {
     const options = this.text!;
     const words = this.words(text);
-    if (options.tokenizer !== 'prefix') return words.filter((t) => this.keeps(t));
+    if (options.tokenizer !== 'prefix') return words.filter((t) => this.withinLengths(t, true));
     const out: string[] = [];
     for (const word of words) {
+      if (!this.withinLengths(word, false)) continue;
       const chars = Array.from(word);
       for (let n = options.minTokenLen; n <= options.maxTokenLen; n++) {
         if (n >= chars.length) {
-          if (this.keeps(word)) out.push(word);
+          out.push(word);
           break;
         }
-        const prefix = chars.slice(0, n).join('');
-        if (this.keeps(prefix)) out.push(prefix);
+        out.push(chars.slice(0, n).join(''));
       }
     }
     return out;
   }
 
-  /** The tokens of a query: as {@link tokens}, but a `prefix` index looks each word up cut to `max_token_len` characters. */
+  /**
+   * The tokens of a `text` / `text_any` query: as {@link tokens}, but a `prefix` index looks each
+   * word up whole, cut to `max_token_len` characters (words shorter than `min_token_len` are in no
+   * document, so they are dropped).
+   */
   queryTokens(text: string): string[] {
     const options = this.text!;
     const words = this.words(text);
-    if (options.tokenizer !== 'prefix') return words.filter((t) => this.keeps(t));
-    return words.map((word) => Array.from(word).slice(0, options.maxTokenLen).join('')).filter((t) => this.keeps(t));
+    if (options.tokenizer !== 'prefix') return words.filter((t) => this.withinLengths(t, true));
+    return words.filter((t) => this.withinLengths(t, false)).map((word) => Array.from(word).slice(0, options.maxTokenLen).join(''));
   }
 
   private words(text: string): string[] {
@@ -251,25 +258,12 @@ export class PayloadIndex {
     return parts.filter((t) => t.length > 0);
   }
 
-  /**
-   * Whether a token passes `min_token_len` / `max_token_len`. Qdrant drops a token only when both
-   * its UTF-8 byte length and its character count are outside a bound, so in effect the minimum
-   * is in bytes ("мир": 3 characters, 6 bytes, kept by a minimum of 4) and the maximum in characters.
-   */
-  private keeps(token: string): boolean {
+  /** Whether a token has at least `min_token_len` characters and, when `checkMax`, at most `max_token_len`. */
+  private withinLengths(token: string, checkMax: boolean): boolean {
     const options = this.text!;
     const chars = Array.from(token).length;
-    const bytes = utf8Length(token);
-    if (bytes < options.minTokenLen && chars < options.minTokenLen) return false;
-    return !(bytes > options.maxTokenLen && chars > options.maxTokenLen);
+    return chars >= options.minTokenLen && !(checkMax && chars > options.maxTokenLen);
   }
-}
-
-const encoder = new TextEncoder();
-
-/** Bytes of a string in UTF-8. */
-function utf8Length(text: string): number {
-  return encoder.encode(text).length;
 }
 
 /** Builds the text-index hook of `compileFilter` from a collection's indexes. */

