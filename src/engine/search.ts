@@ -295,7 +295,7 @@ export function executeSearch(collection: Collection, plan: SearchPlan): ScoredP
     if (mmr) {
       // The threshold picks the candidates; MMR then chooses among them (scores stay the query's).
       if (plan.threshold !== undefined) hits = takeWhilePassing(hits, (s) => passes(f32ToNumber(Math.fround(post(s))), plan.threshold!));
-      hits = maximalMarginalRelevance(space, hits, mmr.lambda, k);
+      hits = maximalMarginalRelevance(space, plan.target.vector, hits, mmr.lambda, k);
     }
   } else {
     hits = scoreByExamples(space, plan.target, allowed, k, tieBreak);
@@ -318,18 +318,30 @@ function takeWhilePassing<T extends { score: number }>(hits: T[], passes: (score
 /**
  * Maximal Marginal Relevance: the most relevant candidate first, then repeatedly the one with the
  * best λ·relevance − (1 − λ)·(its highest similarity to those already chosen), until `limit` are
- * chosen. Relevance and similarity are the space's internal "higher is better" scores (dot product
- * for Cosine and Dot, −squared distance for Euclid, −L1 for Manhattan), as in Qdrant's MMR; fewer
- * than two candidates are returned as they are. Hits keep their query scores, in the chosen order.
+ * chosen. Relevance (to the query) and similarity are computed from the stored vectors in the
+ * space's internal "higher is better" scale (dot product for Cosine and Dot, −squared distance
+ * for Euclid, −L1 for Manhattan), as in Qdrant's MMR, whatever index found the candidates (int8
+ * scores are approximate); fewer than two candidates are returned as they are. Hits keep their
+ * query scores, in the chosen order.
  */
-function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; score: number }[], lambda: number, limit: number): { slot: number; score: number }[] {
+function maximalMarginalRelevance(
+  space: VectorSpace,
+  query: Float32Array,
+  hits: { slot: number; score: number }[],
+  lambda: number,
+  limit: number,
+): { slot: number; score: number }[] {
   if (hits.length < 2) return hits.slice(0, limit);
   const vectors = hits.map((hit) => space.get(hit.slot));
   const similarity = pairSimilarity(space.distance);
+  const target = space.distance === 'Cosine' ? normalised(query) : query;
+  const relevance = vectors.map((vector) => similarity(target, vector));
   const closest = new Float64Array(hits.length).fill(-Infinity); // highest similarity to a chosen hit
   const left = new Set(hits.keys());
   const chosen: number[] = [];
-  let next = 0; // hits come best first: the most relevant is hit 0
+  // The most relevant first (by the recomputed relevance: the index's order may be approximate).
+  let next = 0;
+  for (let i = 1; i < relevance.length; i++) if (relevance[i] > relevance[next]) next = i;
   while (true) {
     chosen.push(next);
     left.delete(next);
@@ -338,7 +350,7 @@ function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; scor
     let bestScore = -Infinity;
     for (const i of left) {
       closest[i] = Math.max(closest[i], similarity(vectors[i], vectors[next]));
-      const score = lambda * hits[i].score - (1 - lambda) * closest[i];
+      const score = lambda * relevance[i] - (1 - lambda) * closest[i];
       if (best < 0 || score > bestScore) {
         best = i;
         bestScore = score;
@@ -347,6 +359,16 @@ function maximalMarginalRelevance(space: VectorSpace, hits: { slot: number; scor
     next = best;
   }
   return chosen.map((i) => hits[i]);
+}
+
+/** A unit-length copy of a vector (a zero vector stays as it is), as Cosine stores vectors. */
+function normalised(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
+  const length = Math.sqrt(sum);
+  const out = new Float32Array(vector);
+  if (length > 0) for (let i = 0; i < out.length; i++) out[i] /= length;
+  return out;
 }
 
 /** best_score / sum_scores: every allowed slot scored against every example (API.md §7.2). */
