@@ -172,8 +172,8 @@ function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
   const obj = expectObject(value, path);
   if (obj.size === undefined) throw formatError(`${path}: missing field \`size\``);
   if (obj.distance === undefined) throw formatError(`${path}: missing field \`distance\``);
-  const size = obj.size;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) invalidType(`${path}.size`, size, 'u64');
+  const size = numberValue(obj.size); // a BigInt within u64 is a size, just far too large
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) invalidType(`${path}.size`, obj.size, 'u64');
   if (size < 1 || size > MAX_VECTOR_SIZE) {
     throw validationError(`${path}.size`, `value ${size} invalid, must be from 1 to ${MAX_VECTOR_SIZE}`);
   }

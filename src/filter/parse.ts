@@ -58,6 +58,12 @@ function isUint(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64;
 }
 
+/** A usize as a number: a BigInt (an integer beyond 2^53 read exactly by the REST facade) up to u64 included. */
+function uintValue(value: unknown): number | undefined {
+  if (typeof value === 'bigint') return value >= 0n && value < 1n << 64n ? Number(value) : undefined;
+  return isUint(value) ? value : undefined;
+}
+
 /** One parse: holds the first validation error until deserialisation has finished. */
 class FilterReader {
   validation: QdrantError | undefined;
@@ -97,9 +103,10 @@ class FilterReader {
     const conditions = own(value, 'conditions');
     if (conditions === undefined) missing(path, 'conditions');
     if (!Array.isArray(conditions)) invalidType(`${path}.conditions`, conditions, 'a sequence');
-    const minCount = own(value, 'min_count');
-    if (minCount === undefined) missing(path, 'min_count');
-    if (!isUint(minCount)) invalidType(`${path}.min_count`, minCount, 'usize');
+    const given = own(value, 'min_count');
+    if (given === undefined) missing(path, 'min_count');
+    const minCount = uintValue(given);
+    if (minCount === undefined) return invalidType(`${path}.min_count`, given, 'usize');
     const parsed = conditions.map((item, i) => this.condition(item, `${path}.conditions[${i}]`));
     if (minCount === 0) this.validate(`${path}.min_count`, 'value 0 invalid, must be 1 or larger');
     return { conditions: parsed, minCount };
@@ -305,8 +312,9 @@ class FilterReader {
     for (const name of ['lt', 'gt', 'gte', 'lte'] as const) {
       const bound = own(input, name);
       if (!present(bound)) continue;
-      if (!isUint(bound)) invalidType(`${path}.${name}`, bound, 'usize');
-      count[name] = bound;
+      const limit = uintValue(bound);
+      if (limit === undefined) return invalidType(`${path}.${name}`, bound, 'usize');
+      count[name] = limit;
     }
     return count;
   }
