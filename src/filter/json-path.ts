@@ -64,7 +64,7 @@ export function tryParseJsonPath(text: string): JsonPath | undefined {
       const digits = text.slice(pos + 1, end);
       // Qdrant parses the index as a usize (u64): one that does not fit is not a path. Beyond 2^53
       // the number is inexact, but it is past any array's end either way, so it finds nothing.
-      if (digits.length > 20 || BigInt(digits) > U64_MAX) return undefined;
+      if (BigInt(digits) > U64_MAX) return undefined; // leading zeros are fine, as Rust's parse takes them
       path.push({ index: Number(digits) });
       pos = end + 1;
     } else {
