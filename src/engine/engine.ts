@@ -266,8 +266,8 @@ export class Engine {
    * names the failing operation.
    */
   async batchUpdate(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult[]> {
-    const input = expectObject(body, 'body');
     checkCollectionNameParam(name); // a path parameter: checked before anything, as Qdrant's extractor does
+    const input = expectObject(body, 'body');
     if (Array.isArray(input.operations) && input.operations.length === 0) return []; // before the lookup, as Qdrant
     const wait = parseWriteParams(params);
     return this.change(name, (collection) => parseBatchOperations(input, collection.config, this.parseOptions), wait);

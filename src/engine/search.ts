@@ -86,7 +86,7 @@ function parseSearchParams(value: unknown): IndexSearchParams {
     if (params[key] !== undefined && params[key] !== null && typeof params[key] !== 'boolean') invalidType(`params.${key}`, params[key], 'a boolean');
   }
   const out: IndexSearchParams = { exact: params.exact === true };
-  if (typeof params.nprobe === 'number') out.nprobe = params.nprobe;
+  if (params.nprobe !== undefined && params.nprobe !== null) out.nprobe = optionalUint(params.nprobe, 'params.nprobe', 1);
   if (params.quantization !== undefined && params.quantization !== null) {
     const q = expectObject(params.quantization, 'params.quantization');
     for (const key of ['ignore', 'rescore']) {
