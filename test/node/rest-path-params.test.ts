@@ -14,17 +14,13 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openStore, type VecliteClient } from '../../src/client/client';
 import { createQdrantHandler, type QdrantHandler } from '../../src/rest/handler';
+import { restSender } from '../support/rest-send';
 
 let store: VecliteClient;
 let handler: QdrantHandler;
 const name = 'p';
 
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await handler(new Request(`http://veclite.test${path}`, init));
-  return { status: response.status, json: JSON.parse(await response.text()) };
-}
+const send = restSender(() => handler);
 
 beforeAll(async () => {
   store = await openStore('rest-path-params', { worker: false, persistence: 'memory' });
