@@ -137,6 +137,21 @@ export class Collection {
     for (const [field, schema] of config.payloadIndexes) this.indexes.set(field, new PayloadIndex(field, schema.type, schema.params));
   }
 
+  /**
+   * Puts each vector's search index in step with the config's int8 quantization (after a PATCH
+   * changed it): an index whose setting changed is replaced by a new one, built again in the
+   * background; queries are exact meanwhile.
+   */
+  syncQuantization(): void {
+    for (const [name, space] of this.spaces) {
+      const wanted = scalarConfigOf(this.config, name);
+      const index = this.vectorIndexes.get(name)!;
+      if (JSON.stringify(index.quantization ?? null) === JSON.stringify(wanted ?? null)) continue;
+      index.dispose();
+      this.vectorIndexes.set(name, new VectorIndex(space, ivfConfigOf(this.config), wanted));
+    }
+  }
+
   /** Number of slots ever used (live or free); slot numbers are below it. */
   get slotCount(): number {
     return this.keys.length;

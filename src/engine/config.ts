@@ -3,7 +3,7 @@
  * collection the way `GET /collections/{name}` does (API.md §4). Only `vectors` and
  * `metadata` change behaviour; the other sections are stored and echoed back.
  */
-import { badRequest, formatError, pathValidationError, validationError } from './errors';
+import { badRequest, formatError, pathValidationError, unknownVectorName, validationError } from './errors';
 import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
 import { copyPayload, expectObject, invalidType, isObject, numberValue, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
@@ -173,7 +173,7 @@ function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
   if (obj.size === undefined) throw formatError(`${path}: missing field \`size\``);
   if (obj.distance === undefined) throw formatError(`${path}: missing field \`distance\``);
   const size = numberValue(obj.size); // a BigInt within u64 is a size, just far too large
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) invalidType(`${path}.size`, obj.size, 'u64');
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size >= 2 ** 64) invalidType(`${path}.size`, obj.size, 'u64');
   if (size < 1 || size > MAX_VECTOR_SIZE) {
     throw validationError(`${path}.size`, `value ${size} invalid, must be from 1 to ${MAX_VECTOR_SIZE}`);
   }
@@ -221,7 +221,8 @@ function vectorsParams(config: CollectionConfig): JsonObject {
 /** Builds `CollectionInfo` (API.md §4.2) with Qdrant's server defaults for the sections veclite does not use. */
 export function describeCollection(config: CollectionConfig, pointsCount: number, payloadSchema: Record<string, unknown> = {}, indexedVectors = 0): CollectionInfo {
   const extra = config.extra;
-  const section = (key: string): JsonObject => (isObject(extra[key]) ? (extra[key] as JsonObject) : {});
+  // A section's given settings over the defaults; a null setting is the same as an absent one.
+  const section = (key: string): JsonObject => (isObject(extra[key]) ? mergeDiff({}, extra[key] as JsonObject) : {});
   const info: CollectionInfo = {
     status: 'green',
     optimizer_status: 'ok',
@@ -236,6 +237,10 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
         write_consistency_factor: extra.write_consistency_factor ?? 1,
         on_disk_payload: extra.on_disk_payload ?? true,
         ...(extra.sparse_vectors !== undefined ? { sparse_vectors: extra.sparse_vectors } : {}),
+        // Echoed when set (Qdrant's CollectionParams lists them as optional).
+        ...(extra.sharding_method !== undefined ? { sharding_method: extra.sharding_method } : {}),
+        ...(extra.read_fan_out_factor !== undefined ? { read_fan_out_factor: extra.read_fan_out_factor } : {}),
+        ...(extra.read_fan_out_delay_ms !== undefined ? { read_fan_out_delay_ms: extra.read_fan_out_delay_ms } : {}),
       },
       hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false, ...section('hnsw_config') },
       optimizer_config: {
@@ -256,6 +261,7 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
     payload_schema: payloadSchema,
   };
   if (config.metadata) info.config.metadata = config.metadata;
+  if (isObject(extra.strict_mode_config)) (info.config as JsonObject).strict_mode_config = extra.strict_mode_config;
   return info;
 }
 
@@ -272,6 +278,10 @@ export function parsePayloadIndex(body: unknown): { field: string; schema: Paylo
   }
   const schema: PayloadIndexSchema = { type: type as PayloadIndexSchema['type'] };
   if (isObject(raw)) schema.params = copyPayload(raw, 'field_schema');
+  // An integer index needs one of its two parts (Qdrant's validate_integer_index_params).
+  if (type === 'integer' && isObject(raw) && raw.lookup === false && raw.range === false) {
+    throw validationError('field_schema', 'the `lookup` and `range` capabilities can not be both disabled');
+  }
   return { field, schema };
 }
 
@@ -281,8 +291,16 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
   // Every check before any change: a refused PATCH changes nothing.
   // quantization_config drives int8 search: a value create would refuse must not be stored (it
   // would fail every query of the collection after the next open).
-  if (isObject(input.quantization_config)) checkQuantizationConfig(input.quantization_config, 'quantization_config');
+  checkQuantizationDiff(input.quantization_config, 'quantization_config');
   if (isObject(input.params)) for (const key of CLUSTER_INTS) checkClusterInt(input.params[key], `params.${key}`);
+  const vectorDiffs = input.vectors === undefined || input.vectors === null ? {} : expectObject(input.vectors, 'vectors');
+  for (const name of Object.keys(vectorDiffs)) {
+    if (!config.vectors.has(name)) throw unknownVectorName(name);
+    const diff = expectObject(vectorDiffs[name], `vectors.${name}`);
+    checkQuantizationDiff(diff.quantization_config, `vectors.${name}.quantization_config`);
+    if (diff.on_disk !== undefined && diff.on_disk !== null && typeof diff.on_disk !== 'boolean') invalidType(`vectors.${name}.on_disk`, diff.on_disk, 'a boolean');
+    if (diff.hnsw_config !== undefined && diff.hnsw_config !== null) expectObject(diff.hnsw_config, `vectors.${name}.hnsw_config`);
+  }
   if (input.metadata !== undefined && input.metadata !== null) {
     const patch = copyPayload(input.metadata, 'metadata');
     const merged: JsonObject = { ...(config.metadata ?? {}) };
@@ -292,11 +310,23 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     }
     config.metadata = merged;
   }
-  // Sections veclite only echoes: merged shallowly so getCollection shows what was asked for.
-  for (const section of ['optimizers_config', 'hnsw_config', 'quantization_config', 'strict_mode_config']) {
+  // Sections veclite only echoes: merged shallowly so getCollection shows what was asked for (a
+  // null value leaves a setting as it was, as Qdrant's diffs do).
+  for (const section of ['optimizers_config', 'hnsw_config', 'strict_mode_config']) {
     if (!isObject(input[section])) continue;
-    const merged = { ...(isObject(config.extra[section]) ? (config.extra[section] as JsonObject) : {}), ...copyPayload(input[section], section) };
-    Object.defineProperty(config.extra, section, { value: merged, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(config.extra, section, { value: mergeDiff(config.extra[section], copyPayload(input[section], section)), enumerable: true, writable: true, configurable: true });
+  }
+  // Quantization is replaced, not merged (one variant at a time); "Disabled" removes it.
+  const quantization = quantizationAfter(config.extra.quantization_config, input.quantization_config, 'quantization_config');
+  if (quantization !== undefined) Object.defineProperty(config.extra, 'quantization_config', { value: quantization, enumerable: true, writable: true, configurable: true });
+  for (const name of Object.keys(vectorDiffs)) {
+    const diff = vectorDiffs[name] as JsonObject;
+    const params = config.vectors.get(name)!.params;
+    if (typeof diff.on_disk === 'boolean') params.on_disk = diff.on_disk;
+    if (isObject(diff.hnsw_config)) params.hnsw_config = mergeDiff(params.hnsw_config, copyPayload(diff.hnsw_config, `vectors.${name}.hnsw_config`));
+    const own = quantizationAfter(params.quantization_config, diff.quantization_config, `vectors.${name}.quantization_config`);
+    if (own === null) delete params.quantization_config;
+    else if (own !== undefined) params.quantization_config = own;
   }
   if (isObject(input.params)) {
     // Only Qdrant's CollectionParamsDiff keys: `params.quantization_config` or `params.ivf_config`
@@ -306,6 +336,29 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
       if (params[key] !== undefined) Object.defineProperty(config.extra, key, { value: params[key], enumerable: true, writable: true, configurable: true });
     }
   }
+}
+
+/** Checks a QuantizationConfigDiff: a quantization config object, or the string "Disabled" (400 otherwise). */
+function checkQuantizationDiff(value: unknown, path: string): void {
+  if (value === undefined || value === null || value === 'Disabled') return;
+  if (typeof value === 'string') throw formatError(`${path}: unknown variant \`${value}\`, expected \`Disabled\``);
+  checkQuantizationConfig(expectObject(value, path), path);
+}
+
+/** The quantization config after a diff: the new one, null for "Disabled", undefined for no change. */
+function quantizationAfter(_current: unknown, diff: unknown, path: string): JsonObject | null | undefined {
+  if (diff === undefined || diff === null) return undefined;
+  if (diff === 'Disabled') return null;
+  return copyPayload(diff, path);
+}
+
+/** A section's settings with a diff's non-null values put over them. */
+function mergeDiff(current: unknown, diff: JsonObject): JsonObject {
+  const merged: JsonObject = { ...(isObject(current) ? (current as JsonObject) : {}) };
+  for (const key of Object.keys(diff)) {
+    if (diff[key] !== null) Object.defineProperty(merged, key, { value: diff[key], enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
 }
 
 /** The keys of Qdrant's CollectionParamsDiff (openapi: UpdateCollection.params), the ones a PATCH `params` may set. */

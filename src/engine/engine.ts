@@ -174,7 +174,11 @@ export class Engine {
   updateCollection(name: string, body?: unknown): Promise<boolean> {
     return this.exclusive(async () => {
       const collection = this.collection(name);
-      const before = structuredClone({ metadata: collection.config.metadata, extra: collection.config.extra });
+      const before = structuredClone({
+        metadata: collection.config.metadata,
+        extra: collection.config.extra,
+        vectorParams: [...collection.config.vectors].map(([name, space]) => [name, space.params] as const),
+      });
       patchConfig(collection.config, body);
       try {
         await this.journal.putCollection(collection);
@@ -182,8 +186,10 @@ export class Engine {
         collection.config.metadata = before.metadata;
         for (const key of Object.keys(collection.config.extra)) delete collection.config.extra[key];
         for (const key of Object.keys(before.extra)) defineKey(collection.config.extra, key, before.extra[key]);
+        for (const [name, params] of before.vectorParams) collection.config.vectors.get(name)!.params = params;
         throw asQdrantError(error);
       }
+      collection.syncQuantization();
       return true;
     });
   }

@@ -9,6 +9,7 @@ import { datetimeToMicros, parseDatetime } from './datetime';
 import type { TextIndexLookup } from './evaluate';
 import { formatJsonPath, parseJsonPath, valuesAt, type JsonPath } from './json-path';
 import { asF64, canonicalInteger } from './numbers';
+import { parseUuid } from '../engine/ids';
 import type { Condition, FieldCondition, Filter, FilterInteger } from './types';
 
 /** Index types Qdrant accepts. */
@@ -33,6 +34,8 @@ export class PayloadIndex {
   private readonly numberBySlot = new Map<number, number[]>();
   private sortedNumbers: { value: number; slot: number }[] | null = null;
   private readonly text: TextOptions | undefined;
+  /** Slots with a value Qdrant's index of this type would hold (whole numbers, real UUIDs, valid GeoPoints, …). */
+  private readonly counted = new Set<number>();
 
   /** Creates an empty index of `field` (a JSON path) of a type, with the params object if one was given. */
   constructor(field: string, type: PayloadIndexType, params?: Record<string, unknown>) {
@@ -50,12 +53,9 @@ export class PayloadIndex {
     }
   }
 
-  /** Number of points with at least one value of the indexed type (`payload_schema[field].points`). */
+  /** Number of points with at least one value the index holds (`payload_schema[field].points`). */
   get points(): number {
-    let count = 0;
-    for (const slot of this.keysBySlot.keys()) if (this.keysBySlot.get(slot)!.length || this.numberBySlot.get(slot)?.length) count++;
-    for (const slot of this.numberBySlot.keys()) if (!this.keysBySlot.has(slot) && this.numberBySlot.get(slot)!.length) count++;
-    return count;
+    return this.counted.size;
   }
 
   /** Records the payload a slot now holds (null: none, e.g. the point was deleted). */
@@ -64,9 +64,14 @@ export class PayloadIndex {
     if (!payload) return;
     const keys: string[] = [];
     const numbers: number[] = [];
+    let countable = false;
     for (const found of valuesAt(payload, this.path)) {
-      for (const value of Array.isArray(found) ? found : [found]) this.extract(value, keys, numbers);
+      for (const value of Array.isArray(found) ? found : [found]) {
+        this.extract(value, keys, numbers);
+        countable ||= this.holds(value);
+      }
     }
+    if (countable) this.counted.add(slot);
     if (keys.length) {
       this.keysBySlot.set(slot, keys);
       for (const key of keys) {
@@ -89,6 +94,37 @@ export class PayloadIndex {
     }
     this.keysBySlot.delete(slot);
     if (this.numberBySlot.delete(slot)) this.sortedNumbers = null;
+    this.counted.delete(slot);
+  }
+
+  /**
+   * Whether Qdrant's index of this type holds a value (what `points` counts). Candidate lookups
+   * stay wider than this (every number for an integer index, every string for a uuid one), so an
+   * index never changes a filter's result.
+   */
+  private holds(value: unknown): boolean {
+    switch (this.type) {
+      case 'integer':
+        return canonicalInteger(value) !== undefined;
+      case 'uuid':
+        return typeof value === 'string' && parseUuid(value) !== undefined;
+      case 'geo': {
+        if (!value || typeof value !== 'object') return false;
+        const { lat, lon } = value as { lat?: unknown; lon?: unknown };
+        return typeof lat === 'number' && typeof lon === 'number' && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+      }
+      case 'keyword':
+      case 'text':
+        return typeof value === 'string';
+      case 'bool':
+        return typeof value === 'boolean';
+      case 'float': {
+        const number = asF64(value);
+        return number !== undefined && Number.isFinite(number);
+      }
+      case 'datetime':
+        return typeof value === 'string' && parseDatetime(value) !== undefined;
+    }
   }
 
   private extract(value: unknown, keys: string[], numbers: number[]): void {

@@ -25,6 +25,7 @@ import { IvfIndex, defaultNlist, defaultNprobe, type IvfSnapshot } from './ivf/i
 import { COPY_WEIGHT, DEFAULT_STEP_WORK, IvfBuilder } from './ivf/ivf-builder';
 import { sharedScheduler, type BuildScheduler, type BuildTask } from './ivf/build-scheduler';
 import { ScalarQuantizer, type ScalarQuantizerSnapshot } from './quantization/scalar-quantizer';
+import { DEFAULT_QUANTILE } from './quantization/int8-codec';
 import type { VectorSpace } from './vector-space';
 
 /** The `ivf_config` of a collection (veclite's counterpart of Qdrant's `hnsw_config`). */
@@ -453,6 +454,12 @@ export class VectorIndex implements BuildTask {
   restore(snapshot: VectorIndexSnapshot): void {
     this.release();
     this.buildFailure = null;
+    // A snapshot saved under other int8 settings (the config was changed since) is not used: the
+    // index builds again from the vectors.
+    const quantile = this.scalarConfig ? (this.scalarConfig.quantile ?? DEFAULT_QUANTILE) : undefined;
+    const fits = (params: { quantile: number } | null | undefined) => (params ? params.quantile === quantile : quantile === undefined);
+    if (snapshot.ivf && !fits(snapshot.ivf.quantization)) snapshot = { ...snapshot, ivf: null };
+    if (snapshot.scalar && !this.scalarConfig) snapshot = { ...snapshot, scalar: null };
     if (snapshot.ivf) {
       // Copying ~every vector into its list takes ~0.15 s for 100k × 384: not on the open's
       // path. It runs as background build steps (no training); queries are exact meanwhile.
@@ -471,6 +478,11 @@ export class VectorIndex implements BuildTask {
     this.ivf = null;
     this.dropScalar();
     this.pending.clear();
+  }
+
+  /** The int8 settings this index was made with (undefined: plain f32). */
+  get quantization(): ScalarQuantizationConfig | undefined {
+    return this.scalarConfig;
   }
 
   /** Frees the structures' WASM memory and leaves the scheduler; the index must not be used afterwards. */

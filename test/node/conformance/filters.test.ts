@@ -189,7 +189,8 @@ describe('§10 payload indexes', () => {
     await store.createPayloadIndex('c', { field_name: 'd', field_type: 'datetime', wait: true } as never);
     expect((await store.getCollection('c')).payload_schema).toEqual({
       city: { data_type: 'keyword', points: 3 },
-      n: { data_type: 'integer', params: { type: 'integer', lookup: true, range: true }, points: 4 },
+      // 2.5 is not a whole number: an integer index does not hold it (Qdrant's value_to_integer).
+      n: { data_type: 'integer', params: { type: 'integer', lookup: true, range: true }, points: 3 },
       d: { data_type: 'datetime', points: 2 },
     });
     expect((await store.deletePayloadIndex('c', 'city')).status).toBe('completed');
