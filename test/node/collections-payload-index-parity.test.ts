@@ -59,7 +59,7 @@ describe('payload_schema[field].points counts only values the index can hold (op
     const s = await store();
     await s.upsert('c', { points: [{ id: 1, vector: [1], payload: { n: 1 } }, { id: 2, vector: [1], payload: { n: 2.5 } }] });
     await s.createPayloadIndex('c', { field_name: 'n', field_schema: 'integer', wait: true });
-    expect((await s.getCollection('c')).payload_schema.n.points).toBe(1);
+    expect(((await s.getCollection("c")).payload_schema.n as { points: number }).points).toBe(1);
     await s.close();
   });
 
@@ -74,7 +74,7 @@ describe('payload_schema[field].points counts only values the index can hold (op
       ],
     });
     await s.createPayloadIndex('c', { field_name: 'u', field_schema: 'uuid', wait: true });
-    expect((await s.getCollection('c')).payload_schema.u.points).toBe(1);
+    expect(((await s.getCollection("c")).payload_schema.u as { points: number }).points).toBe(1);
     await s.close();
   });
 
@@ -91,7 +91,7 @@ describe('payload_schema[field].points counts only values the index can hold (op
       ],
     });
     await s.createPayloadIndex('c', { field_name: 'g', field_schema: 'geo', wait: true });
-    expect((await s.getCollection('c')).payload_schema.g.points).toBe(1);
+    expect(((await s.getCollection("c")).payload_schema.g as { points: number }).points).toBe(1);
     await s.close();
   });
 });
