@@ -273,9 +273,9 @@ export class Engine {
    */
   async batchUpdate(name: string, body: unknown, params?: WriteParams): Promise<UpdateResult[]> {
     checkCollectionNameParam(name); // a path parameter: checked before anything, as Qdrant's extractor does
+    const wait = parseWriteParams(params); // query parameters too, even for an empty batch
     const input = expectObject(body, 'body');
     if (Array.isArray(input.operations) && input.operations.length === 0) return []; // before the lookup, as Qdrant
-    const wait = parseWriteParams(params);
     return this.change(name, (collection) => parseBatchOperations(input, collection.config, this.parseOptions), wait);
   }
 

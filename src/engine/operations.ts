@@ -9,7 +9,7 @@ import { parseJsonPath, type JsonPath } from '../filter/json-path';
 import { parseFilter } from '../filter/parse';
 import type { Filter } from '../filter/types';
 import { UNNAMED, type CollectionConfig, type PayloadIndexSchema } from './config';
-import { dimensionError, formatError, unknownVectorName, validationError } from './errors';
+import { badRequest, dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
 import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, numberValue, ownedPayload, type JsonObject } from './json';
 
@@ -43,8 +43,11 @@ export type Operation =
 
 // ---- requests (parsed from the wire) ---------------------------------------------------------
 
-/** Which points an operation touches: listed ids, or those matching a filter. */
-export type Selector = { keys: IdKey[] } | { filter: Filter };
+/**
+ * Which points an operation touches: listed ids, or those matching a filter, or (delete_vectors
+ * only, where Qdrant applies both) the listed ids and the filter's matches.
+ */
+export type Selector = { keys: IdKey[] } | { filter: Filter } | { keys: IdKey[]; filter: Filter; both: true };
 
 /** `update_mode` of an upsert (API.md §5.1). */
 export type UpdateMode = 'upsert' | 'insert_only' | 'update_only';
@@ -345,8 +348,9 @@ export function parseSetPayload(body: unknown, overwrite: boolean, path = 'body'
   if (input.payload === undefined) throw formatError(`${path}: missing field \`payload\``);
   const payload = copyPayload(input.payload, `${path}.payload`);
   const selector = parseSelector(input, path);
-  if (overwrite) return { kind: 'overwrite_payload', selector, payload };
+  // Parsed for overwrite too (Qdrant's SetPayload reads it), though only set_payload uses it.
   const key = present(input.key) ? parseJsonPath(input.key, `${path}.key`) : null;
+  if (overwrite) return { kind: 'overwrite_payload', selector, payload };
   return { kind: 'set_payload', selector, payload, key };
 }
 
@@ -391,7 +395,13 @@ export function parseDeleteVectors(body: unknown, config: CollectionConfig, path
     return name;
   });
   if (names.length === 0) throw validationError(`${path}.vector`, 'must contain at least 1 item');
-  return { kind: 'delete_vectors', selector: parseSelector(input, path), names };
+  // Qdrant deletes the vectors of the filter's matches and of the listed ids, when both are given.
+  if (!present(input.points) && !present(input.filter)) throw badRequest('No filter or points provided');
+  const selector: Selector =
+    present(input.points) && present(input.filter)
+      ? { keys: parseIds(input.points, `${path}.points`), filter: parseFilter(input.filter, `${path}.filter`), both: true }
+      : parseSelector(input, path);
+  return { kind: 'delete_vectors', selector, names };
 }
 
 /** Parses the `operations` of `POST /points/batch`: each item has exactly one of the eight kinds. */

@@ -56,6 +56,10 @@ export function noPointWithId(key: IdKey): QdrantError {
 }
 
 function selectKeys(collection: Collection, selector: Selector, mustExist: boolean): IdKey[] {
+  if ('both' in selector) {
+    const matched = matchingSlots(collection, selector.filter).map((slot) => collection.keyAt(slot));
+    return [...new Set([...matched, ...selectKeys(collection, { keys: selector.keys }, mustExist)])];
+  }
   if ('filter' in selector) return matchingSlots(collection, selector.filter).map((slot) => collection.keyAt(slot));
   if (mustExist) for (const key of selector.keys) if (collection.slot(key) === undefined) throw noPointWithId(key);
   return selector.keys;
