@@ -207,6 +207,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout(USAGE);
     return 0;
   }
+  // Listed among serve's options by the usage text.
+  if (rest.includes('-v') || rest.includes('--version')) {
+    io.stdout(VECLITE_VERSION);
+    return 0;
+  }
   let args: ServeArgs;
   try {
     args = parseServeArgs(rest, io.env);

@@ -207,15 +207,26 @@ export function stringifyJson(value: unknown): string {
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     const out: string[] = [];
-    write(value, out, 0);
+    write(value, out, 0, false);
     return out.join('');
   }
+}
+
+/**
+ * {@link stringifyJson} for data that must read back exactly with {@link parseJsonBody} (export
+ * files): besides BigInts as raw integers, a double that is a whole number beyond 2^53 is written
+ * with an exponent (`1e+18`), so it reads back as a number and not as a BigInt, and −0 as `-0.0`.
+ */
+export function stringifyJsonExact(value: unknown): string {
+  const out: string[] = [];
+  write(value, out, 0, true);
+  return out.join('');
 }
 
 /** Deepest structure the BigInt-aware writer follows (anything deeper is a cycle or a bug). */
 const MAX_WRITE_DEPTH = 1000;
 
-function write(value: unknown, out: string[], depth: number): boolean {
+function write(value: unknown, out: string[], depth: number, exact: boolean): boolean {
   if (depth > MAX_WRITE_DEPTH) throw new TypeError('stringifyJson: structure too deep (cyclic?)');
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON: () => unknown }).toJSON();
@@ -225,7 +236,10 @@ function write(value: unknown, out: string[], depth: number): boolean {
       out.push(value.toString());
       return true;
     case 'number':
-      out.push(Number.isFinite(value) ? JSON.stringify(value) : 'null');
+      if (!Number.isFinite(value)) out.push('null');
+      else if (exact && Object.is(value, -0)) out.push('-0.0');
+      else if (exact && Number.isInteger(value) && !Number.isSafeInteger(value)) out.push(value.toExponential());
+      else out.push(JSON.stringify(value));
       return true;
     case 'string':
       out.push(JSON.stringify(value));
@@ -242,7 +256,7 @@ function write(value: unknown, out: string[], depth: number): boolean {
         out.push('[');
         value.forEach((item, i) => {
           if (i > 0) out.push(',');
-          if (!write(item, out, depth + 1)) out.push('null');
+          if (!write(item, out, depth + 1, exact)) out.push('null');
         });
         out.push(']');
         return true;
@@ -255,7 +269,7 @@ function write(value: unknown, out: string[], depth: number): boolean {
           if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
           out.push(first ? '' : ',', JSON.stringify(key), ':');
           first = false;
-          write(item, out, depth + 1);
+          write(item, out, depth + 1, exact);
         }
       }
       out.push('}');

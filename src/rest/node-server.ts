@@ -47,7 +47,7 @@ export function isLoopback(host: string): boolean {
 function hostHeaderAllowed(header: string | undefined): boolean {
   if (!header) return true; // HTTP/1.0 clients; a browser always sends Host
   const name = header.startsWith('[') ? header.slice(0, header.indexOf(']') + 1) : header.replace(/:\d+$/, '');
-  const bare = name.replace(/^\[|\]$/g, '');
+  const bare = name.replace(/^\[|\]$/g, '').toLowerCase(); // host names are case-insensitive
   return isIP(bare) !== 0 || bare === 'localhost' || bare.endsWith('.localhost');
 }
 

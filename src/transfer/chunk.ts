@@ -4,7 +4,7 @@
  * little-endian float32.
  */
 import type { Payload, PointId, PointStruct, Record_ } from '../engine/types';
-import { stringifyJson } from '../rest/json';
+import { stringifyJsonExact } from '../rest/json';
 import { fromUtf8, readF32, utf8, writeF32 } from './bytes';
 import { payloadProblem } from './checks';
 import type { VectorLayout } from './collection-config';
@@ -30,7 +30,7 @@ function encodeId(id: PointId): number | string {
  */
 export function encodeChunk(records: Record_[], layout: VectorLayout): Uint8Array<ArrayBuffer> {
   const count = records.length;
-  const json = utf8(stringifyJson({ ids: records.map((r) => encodeId(r.id)), payloads: records.map((r) => r.payload ?? null) }));
+  const json = utf8(stringifyJsonExact({ ids: records.map((r) => encodeId(r.id)), payloads: records.map((r) => r.payload ?? null) }));
   const bitmapBytes = Math.ceil(count / 8);
   const blocks = layout.specs.map((spec) => {
     const bitmap = new Uint8Array(bitmapBytes);
@@ -115,6 +115,10 @@ export function decodeChunk(body: Uint8Array, layout: VectorLayout): PointStruct
     if (offset + bytes > body.byteLength) throw corrupt(`the vectors "${spec.name}" run past its end`);
     const data = readF32(body, offset, present * spec.size);
     offset += bytes;
+    // The engine refuses NaN and ±Infinity: found here, the file fails its check before any write.
+    for (let j = 0; j < data.length; j++) {
+      if (!Number.isFinite(data[j])) throw corrupt(`a vector "${spec.name}" holds ${data[j]} (vectors must be finite)`);
+    }
     let k = 0;
     for (let i = 0; i < count; i++) {
       if (!(bitmap[i >> 3] & (1 << (i & 7)))) continue;

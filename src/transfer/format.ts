@@ -41,7 +41,7 @@
  * Points come in id order, in chunks of about a thousand, so neither side ever holds the whole
  * collection or builds one giant string. Unknown record tags are an error in version 1.
  */
-import { parseJsonBody, stringifyJson } from '../rest/json';
+import { parseJsonBody, stringifyJsonExact } from '../rest/json';
 import { crc32, fromUtf8, utf8, type ByteReader } from './bytes';
 import { payloadSchemaProblem, vectorLayout, type VectorSpec } from './collection-config';
 import { badFile } from './errors';
@@ -93,7 +93,7 @@ export function frameOf(tag: string, body: Uint8Array): Uint8Array<ArrayBuffer> 
 
 /** The body of the HEAD record (integers beyond 2^53 in metadata, kept exactly by the engine, as raw JSON integers). */
 export function encodeHeader(header: FileHeader): Uint8Array<ArrayBuffer> {
-  return utf8(stringifyJson(header));
+  return utf8(stringifyJsonExact(header));
 }
 
 /** The body of the DONE record. */

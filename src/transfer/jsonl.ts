@@ -10,7 +10,7 @@
  * memory stays bounded. A stream is buffered into a Blob to be read twice.
  */
 import type { CreateCollection, PointStruct, Record_ } from '../engine/types';
-import { stringifyJson } from '../rest/json';
+import { stringifyJsonExact } from '../rest/json';
 import { isBlob, utf8 } from './bytes';
 import { vectorLayout, type TransferClient, type VectorLayout } from './collection-config';
 import { afterWrites, badFile } from './errors';
@@ -139,7 +139,7 @@ async function* pointsOf(text: string | Blob, layout: VectorLayout): AsyncGenera
 
 /** One point as a JSONL line (without the `\n`): bigint ids and payload integers as raw integers, as Qdrant writes i64/u64. */
 export function jsonlLineOf(record: Record_): string {
-  return `{"id":${idToJson(record.id)},"vector":${stringifyJson(record.vector ?? {})},"payload":${stringifyJson(record.payload ?? {})}}`;
+  return `{"id":${idToJson(record.id)},"vector":${stringifyJsonExact(record.vector ?? {})},"payload":${stringifyJsonExact(record.payload ?? {})}}`;
 }
 
 /** The JSONL of a collection, one string of lines per page of `batchSize` points, in id order. */
