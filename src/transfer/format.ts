@@ -16,7 +16,8 @@
  *                   ids: integer ids up to 2^53 − 1 as JSON numbers; larger ones (up to 2^64 − 1) as
  *                   strings of decimal digits; UUIDs as lowercase hyphenated strings (never digits only)
  *                   payloads: a JSON object, or null for none; integers beyond 2^53 are raw JSON
- *                   integers, read back exactly
+ *                   integers, read back exactly; a double that is a whole number beyond 2^53 has
+ *                   an exponent (1e+18) and −0 is -0.0, so both read back as the same double
  *           block = bitmap:ceil(count / 8) bytes   bit i (byte i >> 3, bit i & 7, LSB first) set when
  *                                                  point i has this vector
  *                   data:(set bits × size × 4) bytes  the present vectors, f32 LE, in point order
