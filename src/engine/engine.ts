@@ -17,7 +17,7 @@ import { StaleStateError, type Storage, type StorageEstimateInfo } from '../stor
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
 import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
-import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError } from './errors';
+import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError, wrongInput } from './errors';
 import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
 import { Journal } from './journal';
@@ -439,7 +439,9 @@ export class Engine {
     const withVector = parseWithVector(input.with_vector ?? input.with_vectors, collection);
     const filter = input.filter === undefined || input.filter === null ? undefined : parseFilter(input.filter, 'filter');
     if (input.order_by !== undefined && input.order_by !== null) {
-      if (input.offset !== undefined && input.offset !== null) throw badRequest('Cannot use an `offset` when using `order_by`');
+      if (input.offset !== undefined && input.offset !== null) {
+        throw wrongInput("Cannot use an `offset` when using `order_by`. The alternative for paging is to use `order_by.start_from` and a filter to exclude the IDs that you've already seen for the `order_by.start_from` value");
+      }
       return { points: orderedScroll(collection, input.order_by, filter, limit, withPayload, withVector), next_page_offset: null };
     }
     const slots = filter ? matchingSlots(collection, filter) : collection.slotsInIdOrder();

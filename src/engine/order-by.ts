@@ -8,7 +8,8 @@ import { parseJsonPath, valuesAt } from '../filter/json-path';
 import type { Filter } from '../filter/types';
 import type { PayloadSelector } from '../payload/select';
 import type { Collection } from './collection';
-import { badRequest, formatError } from './errors';
+import { formatError, wrongInput } from './errors';
+import { canonicalInteger } from '../filter/numbers';
 import { compareIdKeys } from './ids';
 import { expectObject, invalidType } from './json';
 import { recordOf, type VectorSelector } from './records';
@@ -37,7 +38,8 @@ export function orderedScroll(
   // An integer index declared with `range: false` has only its lookup part (Qdrant's has_range_index).
   const ranged = index !== undefined && RANGE_TYPES.includes(index.type) && !(index.type === 'integer' && index.params?.range === false);
   if (!ranged) {
-    throw badRequest(
+    // Qdrant's segment error MissingRangeIndexForOrderBy, turned into a BadInput ("Wrong input:").
+    throw wrongInput(
       `No range index for \`order_by\` key: \`${key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`,
     );
   }
@@ -47,37 +49,53 @@ export function orderedScroll(
     const parsed = parseDatetime(text);
     return parsed && datetimeToMicros(parsed);
   };
-  // What Qdrant's index holds for the field: an integer index only whole numbers (i64, or a
-  // float without a fraction), a float index every finite number. Payload integers beyond 2^53
-  // are kept as BigInt; they order by their nearest double.
+  // What Qdrant's index holds for the field: an integer index only whole numbers (exact i64: a
+  // BigInt beyond 2^53), a float index every finite number, a datetime index epoch microseconds.
   const integer = index.type === 'integer';
   const numeric = (value: unknown): number | undefined =>
     typeof value === 'bigint' ? Number(value) : typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  const toNumber = (value: unknown): number | undefined => {
+  const toValue = (value: unknown): OrderValue | undefined => {
     if (datetime) return typeof value === 'string' ? micros(value) : undefined;
-    const number = numeric(value);
-    return integer && number !== undefined && !Number.isInteger(number) ? undefined : number;
+    return integer ? canonicalInteger(value) : numeric(value);
   };
   let start: number | undefined;
   if (spec.start_from !== undefined && spec.start_from !== null) {
-    // Any number is a start (Qdrant's OrderValue is an integer or a float, whatever the index).
-    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : datetime ? undefined : numeric(spec.start_from);
+    // Any number is a start (Qdrant's OrderValue is an integer or a float, whatever the index; on
+    // a datetime index a number is epoch microseconds), or an RFC 3339 datetime.
+    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : numeric(spec.start_from);
     if (start === undefined) invalidType('order_by.start_from', spec.start_from, 'a number or a datetime');
   }
   const path = parseJsonPath(key, 'order_by.key');
   const slots = filter ? matchingSlots(collection, filter) : collection.slotsInIdOrder();
-  const entries: { slot: number; value: number }[] = [];
+  const entries: { slot: number; value: OrderValue }[] = [];
   for (const slot of slots) {
+    const seen = new Set<OrderValue>(); // a value twice in one point's array is one index entry
     for (const found of valuesAt(collection.payloadAt(slot), path)) {
       for (const item of Array.isArray(found) ? found : [found]) {
-        const value = toNumber(item);
-        if (value === undefined) continue;
-        if (start !== undefined && (direction === 'asc' ? value < start : value > start)) continue;
+        const value = toValue(item);
+        if (value === undefined || seen.has(value)) continue;
+        seen.add(value);
+        if (start !== undefined && (direction === 'asc' ? compareValues(value, start) < 0 : compareValues(value, start) > 0)) continue;
         entries.push({ slot, value });
       }
     }
   }
+  // Equal values in id order, reversed with the direction (Qdrant reads its index backwards for desc).
   const sign = direction === 'asc' ? 1 : -1;
-  entries.sort((a, b) => sign * (a.value - b.value) || compareIdKeys(collection.keyAt(a.slot), collection.keyAt(b.slot)));
+  entries.sort((a, b) => sign * (compareValues(a.value, b.value) || compareIdKeys(collection.keyAt(a.slot), collection.keyAt(b.slot))));
   return entries.slice(0, limit).map(({ slot, value }) => ({ ...recordOf(collection, slot, withPayload, withVector), order_value: value }));
+}
+
+/** An ordered value: a number, or an integer beyond 2^53 kept exactly. */
+type OrderValue = number | bigint;
+
+/** Compares two order values exactly (a BigInt against a number too). */
+function compareValues(a: OrderValue, b: OrderValue): number {
+  const x = Number(a);
+  const y = Number(b);
+  if (x !== y) return x - y;
+  // Equal as doubles: beyond 2^53 both are whole numbers, compared exactly.
+  if (typeof a === 'number' && typeof b === 'number') return 0;
+  const diff = BigInt(a) - BigInt(b);
+  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
 }

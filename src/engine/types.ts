@@ -215,7 +215,7 @@ export interface Record_ {
   payload?: Payload;
   vector?: number[] | Record<string, number[]>;
   /** The payload value a record was ordered by (scroll with `order_by`). */
-  order_value?: number;
+  order_value?: number | bigint;
 }
 
 /** A search hit. */

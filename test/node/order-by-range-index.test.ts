@@ -9,7 +9,7 @@ import { failure, freshName, open } from './store';
 // (integer/float/datetime), otherwise 400 'No range index for `order_by` key…'".
 // API.md §10: an integer index takes `range?` (default true); `range: false` builds only the
 // lookup (match) part. Qdrant's check is `PayloadFieldSchema::has_range_index()`, which for
-// `{type: integer, range: false}` is false → 400 "Bad request: No range index for `order_by` key".
+// `{type: integer, range: false}` is false → 400 "Wrong input: No range index for `order_by` key".
 // veclite only looked at the index type name, so it ordered by an integer index declared without
 // ranges.
 test('§6.3/§10 order_by on an integer index declared with range: false → 400 "No range index"', async () => {
@@ -20,7 +20,7 @@ test('§6.3/§10 order_by on an integer index declared with range: false → 400
     await store.createPayloadIndex('c', { field_name: 'n', field_schema: { type: 'integer', lookup: true, range: false }, wait: true });
     const error = await failure(store.scroll('c', { order_by: 'n' }));
     expect(error.status).toBe(400);
-    expect(error.message).toMatch(/^Bad request: No range index for `order_by` key/);
+    expect(error.message).toMatch(/^Wrong input: No range index for `order_by` key/);
   } finally {
     await store.close();
   }
