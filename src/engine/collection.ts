@@ -146,7 +146,7 @@ export class Collection {
     for (const [name, space] of this.spaces) {
       const wanted = scalarConfigOf(this.config, name);
       const index = this.vectorIndexes.get(name)!;
-      if (JSON.stringify(index.quantization ?? null) === JSON.stringify(wanted ?? null)) continue;
+      if (sameSettings(index.quantization, wanted)) continue;
       index.dispose();
       this.vectorIndexes.set(name, new VectorIndex(space, ivfConfigOf(this.config), wanted));
     }
@@ -538,4 +538,10 @@ export class Collection {
     for (const index of this.vectorIndexes.values()) index.dispose();
     for (const space of this.spaces.values()) space.dispose();
   }
+}
+
+/** Whether two int8 settings are the same (BigInt values allowed: the REST parser gives them). */
+function sameSettings(a: unknown, b: unknown): boolean {
+  const text = (value: unknown) => JSON.stringify(value ?? null, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return text(a) === text(b);
 }

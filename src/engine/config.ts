@@ -5,7 +5,7 @@
  */
 import { badRequest, formatError, pathValidationError, unknownVectorName, validationError } from './errors';
 import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
-import { copyPayload, expectObject, invalidType, isObject, numberValue, type JsonObject } from './json';
+import { copyPayload, expectObject, invalidType, isObject, numberValue, shown, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
 
 /** Name Qdrant gives the unnamed vector internally. */
@@ -113,7 +113,8 @@ function checkQuantizationConfig(value: unknown, path: string): void {
   const section = expectObject(value, path);
   if (section.scalar === undefined) return; // product / binary: stored and echoed, not used
   const scalar = expectObject(section.scalar, `${path}.scalar`);
-  if (scalar.type !== 'int8') throw formatError(`${path}.scalar.type: unknown variant \`${String(scalar.type)}\`, expected \`int8\``);
+  if (scalar.always_ram !== undefined && scalar.always_ram !== null && typeof scalar.always_ram !== 'boolean') invalidType(`${path}.scalar.always_ram`, scalar.always_ram, 'a boolean');
+  if (scalar.type !== 'int8') throw formatError(`${path}.scalar.type: unknown variant \`${shown(scalar.type)}\`, expected \`int8\``);
   const quantile = numberValue(scalar.quantile);
   if (quantile !== undefined && quantile !== null) {
     if (typeof quantile !== 'number') invalidType(`${path}.scalar.quantile`, quantile, 'f32');
@@ -180,7 +181,7 @@ function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
   const distance = obj.distance;
   if (typeof distance !== 'string' || !DISTANCES.includes(distance as Distance)) {
     throw formatError(
-      `${path}.distance: unknown variant \`${String(distance)}\`, expected one of ${DISTANCES.map((d) => `\`${d}\``).join(', ')}`,
+      `${path}.distance: unknown variant \`${shown(distance)}\`, expected one of ${DISTANCES.map((d) => `\`${d}\``).join(', ')}`,
     );
   }
   return { size, distance: distance as Distance, params: copyPayload(obj, path) };
@@ -274,7 +275,7 @@ export function parsePayloadIndex(body: unknown): { field: string; schema: Paylo
   if (raw === undefined || raw === null) throw badRequest('field_schema is required to create a payload index');
   const type = typeof raw === 'string' ? raw : isObject(raw) ? raw.type : undefined;
   if (typeof type !== 'string' || !(PAYLOAD_INDEX_TYPES as readonly string[]).includes(type)) {
-    throw formatError(`field_schema: unknown variant \`${String(type)}\`, expected one of ${PAYLOAD_INDEX_TYPES.map((t) => `\`${t}\``).join(', ')}`);
+    throw formatError(`field_schema: unknown variant \`${shown(type)}\`, expected one of ${PAYLOAD_INDEX_TYPES.map((t) => `\`${t}\``).join(', ')}`);
   }
   const schema: PayloadIndexSchema = { type: type as PayloadIndexSchema['type'] };
   if (isObject(raw)) schema.params = copyPayload(raw, 'field_schema');

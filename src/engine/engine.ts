@@ -179,14 +179,18 @@ export class Engine {
         extra: collection.config.extra,
         vectorParams: [...collection.config.vectors].map(([name, space]) => [name, space.params] as const),
       });
-      patchConfig(collection.config, body);
-      try {
-        await this.journal.putCollection(collection);
-      } catch (error) {
+      const restore = (): void => {
         collection.config.metadata = before.metadata;
         for (const key of Object.keys(collection.config.extra)) delete collection.config.extra[key];
         for (const key of Object.keys(before.extra)) defineKey(collection.config.extra, key, before.extra[key]);
         for (const [name, params] of before.vectorParams) collection.config.vectors.get(name)!.params = params;
+      };
+      try {
+        // A body refused part-way (a bad value in a later section) changes nothing either.
+        patchConfig(collection.config, body);
+        await this.journal.putCollection(collection);
+      } catch (error) {
+        restore();
         throw asQdrantError(error);
       }
       collection.syncQuantization();

@@ -17,6 +17,19 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** A short description of a value's JSON type, for messages. */
+/**
+ * A value as text for an error message. `String()` throws for objects without a usable
+ * `toString` (`Object.create(null)`, a throwing one): those are described by their type instead.
+ */
+export function shown(value: unknown): string {
+  if (value !== null && (typeof value === 'object' || typeof value === 'function')) return typeName(value);
+  try {
+    return String(value);
+  } catch {
+    return typeName(value);
+  }
+}
+
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value) || ArrayBuffer.isView(value)) return 'sequence';

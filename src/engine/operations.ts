@@ -11,7 +11,7 @@ import type { Filter } from '../filter/types';
 import { UNNAMED, type CollectionConfig, type PayloadIndexSchema } from './config';
 import { badRequest, dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
-import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, numberValue, ownedPayload, type JsonObject } from './json';
+import { acceptPayload, copyPayload, expectArray, expectObject, invalidType, isObject, numberValue, ownedPayload, shown, type JsonObject } from './json';
 
 // ---- resolved operations (applied and logged) ------------------------------------------------
 
@@ -261,7 +261,7 @@ export function parseUpsert(body: unknown, config: CollectionConfig, path = 'bod
   }
   const mode = input.update_mode ?? 'upsert';
   if (mode !== 'upsert' && mode !== 'insert_only' && mode !== 'update_only') {
-    throw formatError(`${path}.update_mode: unknown variant \`${String(mode)}\`, expected one of \`upsert\`, \`insert_only\`, \`update_only\``);
+    throw formatError(`${path}.update_mode: unknown variant \`${shown(mode)}\`, expected one of \`upsert\`, \`insert_only\`, \`update_only\``);
   }
   return { kind: 'upsert', points, mode, updateFilter: parseOptionalFilter(input.update_filter, `${path}.update_filter`) };
 }

@@ -11,7 +11,7 @@ import type { Collection } from './collection';
 import { formatError, wrongInput } from './errors';
 import { canonicalInteger } from '../filter/numbers';
 import { compareIdKeys } from './ids';
-import { expectObject, invalidType } from './json';
+import { expectObject, invalidType, shown } from './json';
 import { recordOf, type VectorSelector } from './records';
 import { matchingSlots } from './resolve';
 import type { Record_ } from './types';
@@ -32,7 +32,7 @@ export function orderedScroll(
   if (typeof key !== 'string') invalidType('order_by.key', key, 'a string');
   const direction = spec.direction ?? 'asc';
   if (direction !== 'asc' && direction !== 'desc') {
-    throw formatError(`order_by.direction: unknown variant \`${String(direction)}\`, expected \`asc\` or \`desc\``);
+    throw formatError(`order_by.direction: unknown variant \`${shown(direction)}\`, expected \`asc\` or \`desc\``);
   }
   const index = collection.config.payloadIndexes.get(key);
   // An integer index declared with `range: false` has only its lookup part (Qdrant's has_range_index).

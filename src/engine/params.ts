@@ -5,6 +5,7 @@
  * error in query parameters) and otherwise accepted.
  */
 import { QdrantError } from './errors';
+import { shown } from './json';
 
 /** 400 for a query parameter that does not parse. */
 function deserializeError(detail: string): QdrantError {
@@ -24,7 +25,7 @@ export function parseWriteParams(params: { wait?: unknown; ordering?: unknown; t
   const { wait, ordering, timeout } = params;
   if (wait !== undefined && wait !== null && typeof wait !== 'boolean') throw deserializeError('provided string was not `true` or `false`');
   if (ordering !== undefined && ordering !== null && !['weak', 'medium', 'strong'].includes(ordering as string)) {
-    throw deserializeError(`unknown variant \`${String(ordering)}\`, expected one of \`weak\`, \`medium\`, \`strong\``);
+    throw deserializeError(`unknown variant \`${shown(ordering)}\`, expected one of \`weak\`, \`medium\`, \`strong\``);
   }
   checkTimeout(timeout);
   return wait === true;
@@ -36,7 +37,7 @@ export function checkReadParams(params: { consistency?: unknown; timeout?: unkno
   if (consistency !== undefined && consistency !== null) {
     const named = ['majority', 'quorum', 'all'].includes(consistency as string);
     const counted = typeof consistency === 'number' && Number.isInteger(consistency) && consistency >= 1;
-    if (!named && !counted) throw deserializeError(`invalid consistency \`${String(consistency)}\`: expected an integer ≥ 1, \`majority\`, \`quorum\` or \`all\``);
+    if (!named && !counted) throw deserializeError(`invalid consistency \`${shown(consistency)}\`: expected an integer ≥ 1, \`majority\`, \`quorum\` or \`all\``);
   }
   checkTimeout(params.timeout);
 }

@@ -15,7 +15,7 @@ import type { Collection } from './collection';
 import { UNNAMED } from './config';
 import { badRequest, dimensionError, formatError, unknownVectorName, validationError } from './errors';
 import { idKeyOf, type IdKey } from './ids';
-import { expectArray, expectObject, invalidType, isObject, optionalUint, optionalNumber, type JsonObject } from './json';
+import { expectArray, expectObject, invalidType, isObject, optionalUint, optionalNumber, shown, type JsonObject } from './json';
 import { isVectorLike, parseDenseVector } from './operations';
 import { f32ToNumber, parseWithVector, recordOf, type VectorSelector } from './records';
 import { filterBitset, noPointWithId } from './resolve';
@@ -169,7 +169,7 @@ function resolveExample(source: ExampleSource, example: unknown, path: string, e
 function parseStrategy(value: unknown): RecommendStrategy {
   const strategy = value ?? 'average_vector';
   if (strategy !== 'average_vector' && strategy !== 'best_score' && strategy !== 'sum_scores') {
-    throw formatError(`strategy: unknown variant \`${String(strategy)}\`, expected one of \`average_vector\`, \`best_score\`, \`sum_scores\``);
+    throw formatError(`strategy: unknown variant \`${shown(strategy)}\`, expected one of \`average_vector\`, \`best_score\`, \`sum_scores\``);
   }
   return strategy;
 }
