@@ -148,11 +148,11 @@ export class VecliteClient {
 
   /**
    * Deletes the collection if it exists and creates it again, empty (QdrantClient's
-   * `recreateCollection`: the same two requests). Resolves `true`.
+   * `recreateCollection`). The new config is checked first: a refused one leaves the collection
+   * as it was. Resolves `true`.
    */
   async recreateCollection(collection_name: string, { timeout, ...config }: CreateCollection & { timeout?: number } = {}): Promise<boolean> {
-    await this.deleteCollection(collection_name, { timeout });
-    return this.createCollection(collection_name, { timeout, ...config });
+    return this.call('recreateCollection', [collection_name, config], undefined, () => checkMetaParams({ timeout }));
   }
 
   /** `GET /collections/{name}`: the collection's info (points count, config, …). */

@@ -28,6 +28,7 @@ export interface HostOpenOptions {
 /** The engine methods a client may call (anything else is refused, whatever a message says). */
 export const ENGINE_METHODS = [
   'createCollection',
+  'recreateCollection',
   'getCollection',
   'getCollections',
   'collectionExists',

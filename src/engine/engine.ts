@@ -128,6 +128,33 @@ export class Engine {
     });
   }
 
+  /**
+   * QdrantClient's `recreateCollection` (DELETE, then PUT): the new config is checked first, so a
+   * refused one leaves the collection as it was; then, under one lock, the old one is deleted and
+   * the new one created.
+   */
+  recreateCollection(name: string, body?: unknown): Promise<boolean> {
+    checkNewCollectionName(name);
+    const config = parseCreateCollection(body);
+    return this.exclusive(async () => {
+      const old = this.collections.get(name);
+      if (old) {
+        await this.journal.deleteCollection(old).catch((error) => Promise.reject(asQdrantError(error)));
+        this.collections.delete(name);
+        old.dispose();
+      }
+      const collection = new Collection(name, newUid(), config, this.kernels);
+      try {
+        await this.journal.putCollection(collection);
+      } catch (error) {
+        collection.dispose();
+        throw asQdrantError(error);
+      }
+      this.collections.set(name, collection);
+      return true;
+    });
+  }
+
   /** `GET /collections/{name}`: info with every field Qdrant's schema requires, payload indexes with point counts. */
   async getCollection(name: string): Promise<CollectionInfo> {
     const collection = this.collection(name);
