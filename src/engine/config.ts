@@ -278,12 +278,37 @@ export function parsePayloadIndex(body: unknown): { field: string; schema: Paylo
     throw formatError(`field_schema: unknown variant \`${shown(type)}\`, expected one of ${PAYLOAD_INDEX_TYPES.map((t) => `\`${t}\``).join(', ')}`);
   }
   const schema: PayloadIndexSchema = { type: type as PayloadIndexSchema['type'] };
-  if (isObject(raw)) schema.params = copyPayload(raw, 'field_schema');
+  if (isObject(raw)) {
+    checkIndexParams(raw, type);
+    schema.params = copyPayload(raw, 'field_schema');
+  }
   // An integer index needs one of its two parts (Qdrant's validate_integer_index_params).
   if (type === 'integer' && isObject(raw) && raw.lookup === false && raw.range === false) {
     throw validationError('field_schema', 'the `lookup` and `range` capabilities can not be both disabled');
   }
   return { field, schema };
+}
+
+/** The boolean settings of payload index params (openapi *IndexParams), each `bool` when given. */
+const INDEX_FLAGS = ['on_disk', 'is_tenant', 'is_principal', 'lookup', 'range', 'lowercase', 'phrase_matching', 'ascii_folding', 'enable_hnsw'];
+const TOKENIZERS = ['prefix', 'whitespace', 'word', 'multilingual'];
+
+/** Checks the typed settings of a payload index params object (400 for a wrong type, as serde). */
+function checkIndexParams(params: JsonObject, type: string): void {
+  for (const flag of INDEX_FLAGS) {
+    const value = params[flag];
+    if (value !== undefined && value !== null && typeof value !== 'boolean') invalidType(`field_schema.${flag}`, value, 'a boolean');
+  }
+  if (type !== 'text') return;
+  const tokenizer = params.tokenizer;
+  if (tokenizer !== undefined && tokenizer !== null && !TOKENIZERS.includes(tokenizer as string)) {
+    throw formatError(`field_schema.tokenizer: unknown variant \`${shown(tokenizer)}\`, expected one of ${TOKENIZERS.map((t) => `\`${t}\``).join(', ')}`);
+  }
+  for (const key of ['min_token_len', 'max_token_len']) {
+    const value = params[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 64) invalidType(`field_schema.${key}`, value, 'usize');
+  }
 }
 
 /** Merges a `PATCH /collections/{name}` body into a config: `metadata` keys merge, `null` deletes one (API.md §4.6). */

@@ -232,7 +232,8 @@ export class PayloadIndex {
     const options = this.text;
     if (!options) return undefined;
     if (kind === 'phrase' && !options.phraseMatching) return undefined; // without phrase_matching: substring, as without an index
-    // A phrase is tokenized as a stored text is (for a prefix index: every prefix, in order).
+    if (options.tokenizer === 'prefix') return this.prefixMatcher(kind, query);
+    // A phrase is tokenized as a stored text is.
     const wanted = kind === 'phrase' ? this.tokens(query) : this.queryTokens(query);
     // A query with no token (only punctuation, say) matches nothing, as in Qdrant.
     if (wanted.length === 0) return () => false;
@@ -243,6 +244,34 @@ export class PayloadIndex {
       outer: for (let i = 0; i + wanted.length <= have.length; i++) {
         for (let j = 0; j < wanted.length; j++) if (have[i + j] !== wanted[j]) continue outer;
         return true;
+      }
+      return false;
+    };
+  }
+
+  /**
+   * Matching for a `prefix` index without listing every prefix (a long word would cost the square
+   * of its length on every query). A query word (cut to `max_token_len` characters) is among a
+   * stored text's tokens exactly when a stored word of at least `min_token_len` characters starts
+   * with it. A phrase, tokenized as a stored text, matches consecutive stored words: every phrase
+   * word but the last equals its stored word (both cut to `max_token_len`), and the last is a
+   * prefix of its own — each word's run of prefixes starts with its only `min_token_len`-long one,
+   * so the runs line up word by word.
+   */
+  private prefixMatcher(kind: 'text' | 'text_any' | 'phrase', query: string): (stored: string) => boolean {
+    const max = this.text!.maxTokenLen;
+    const cut = (word: string): string => (max === Infinity || word.length <= max ? word : Array.from(word).slice(0, max).join(''));
+    const wordsOf = (text: string): string[] => this.words(text).filter((word) => this.withinLengths(word, false)).map(cut);
+    const wanted = wordsOf(query);
+    if (wanted.length === 0) return () => false;
+    if (kind === 'text') return (stored) => { const have = wordsOf(stored); return wanted.every((t) => have.some((w) => w.startsWith(t))); };
+    if (kind === 'text_any') return (stored) => { const have = wordsOf(stored); return wanted.some((t) => have.some((w) => w.startsWith(t))); };
+    const last = wanted.length - 1;
+    return (stored) => {
+      const have = wordsOf(stored);
+      outer: for (let i = 0; i + wanted.length <= have.length; i++) {
+        for (let j = 0; j < last; j++) if (have[i + j] !== wanted[j]) continue outer;
+        if (have[i + last].startsWith(wanted[last])) return true;
       }
       return false;
     };
