@@ -5,7 +5,7 @@
  * no Worker (extension service workers, Node) or when `{ worker: false }` is asked for.
  */
 import * as Comlink from 'comlink';
-import { asQdrantError, fromShape } from '../engine/errors';
+import { QdrantError, asQdrantError, fromShape } from '../engine/errors';
 import { checkMetaParams, checkReadParams } from '../engine/params';
 import type {
   CollectionInfo,
@@ -136,7 +136,16 @@ export class VecliteClient {
         throw asQdrantError(error);
       }
     }
-    const outcome = await this.backend.call(method, args, transfer);
+    let outcome: Outcome;
+    try {
+      outcome = await this.backend.call(method, args, transfer);
+    } catch (error) {
+      // A function, symbol or other value postMessage cannot clone: a 400 like any bad body.
+      if ((error as { name?: unknown } | null)?.name === 'DataCloneError') {
+        throw new QdrantError(400, `Format error in JSON body: the request holds a value that is not JSON and cannot be sent to the worker (${(error as Error).message})`);
+      }
+      throw error;
+    }
     if (!outcome.ok) throw fromShape(outcome.error);
     return outcome.value as T;
   }

@@ -97,6 +97,9 @@ class Packer {
         if (!copyNumbers(vector, buffer, offset)) continue; // not a vector of numbers: sent as it is
       } else {
         buffer.set(vector as Float32Array | Float64Array, offset);
+        // NaN, ±Infinity, or a number f32 cannot hold: sent as it is, so the engine's error names
+        // the value the caller gave (not the Infinity the f32 copy made of it).
+        if (!allFinite(buffer, offset, offset + length)) continue;
       }
       this.put(this.holders[v], this.keys[v], buffer.subarray(offset, offset + length));
       offset += length;
@@ -118,6 +121,13 @@ function copyNumbers(array: readonly unknown[], buffer: Float32Array, offset: nu
     if (typeof x !== 'number') return false;
     buffer[offset + i] = x;
   }
+  // As for typed arrays: a value f32 cannot hold goes to the engine unpacked.
+  return allFinite(buffer, offset, offset + length);
+}
+
+/** Whether every number of `data[from, to)` is finite (NaN and ±Infinity are not). */
+function allFinite(data: Float32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (data[i] - data[i] !== 0) return false;
   return true;
 }
 
