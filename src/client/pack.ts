@@ -120,9 +120,11 @@ function copyNumbers(array: readonly unknown[], buffer: Float32Array, offset: nu
     const x = array[i];
     if (typeof x !== 'number') return false;
     buffer[offset + i] = x;
+    // As for typed arrays: a value f32 cannot hold (read back as NaN or ±Infinity) goes unpacked.
+    const stored = buffer[offset + i];
+    if (stored - stored !== 0) return false;
   }
-  // As for typed arrays: a value f32 cannot hold goes to the engine unpacked.
-  return allFinite(buffer, offset, offset + length);
+  return true;
 }
 
 /** Whether every number of `data[from, to)` is finite (NaN and ±Infinity are not). */
