@@ -16,7 +16,7 @@ import { parsePayloadSelector } from '../payload/select';
 import { StaleStateError, type Storage, type StorageEstimateInfo } from '../storage/types';
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
-import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig } from './config';
+import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig, type CollectionConfig } from './config';
 import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError, wrongInput } from './errors';
 import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
@@ -116,16 +116,21 @@ export class Engine {
     const config = parseCreateCollection(body);
     return this.exclusive(async () => {
       if (this.collections.has(name)) throw collectionExists(name);
-      const collection = new Collection(name, newUid(), config, this.kernels);
-      try {
-        await this.journal.putCollection(collection);
-      } catch (error) {
-        collection.dispose();
-        throw asQdrantError(error);
-      }
-      this.collections.set(name, collection);
+      await this.addCollection(name, config);
       return true;
     });
+  }
+
+  /** Creates and persists a collection (call inside {@link exclusive}, the name free). */
+  private async addCollection(name: string, config: CollectionConfig): Promise<void> {
+    const collection = new Collection(name, newUid(), config, this.kernels);
+    try {
+      await this.journal.putCollection(collection);
+    } catch (error) {
+      collection.dispose();
+      throw asQdrantError(error);
+    }
+    this.collections.set(name, collection);
   }
 
   /**
@@ -143,14 +148,7 @@ export class Engine {
         this.collections.delete(name);
         old.dispose();
       }
-      const collection = new Collection(name, newUid(), config, this.kernels);
-      try {
-        await this.journal.putCollection(collection);
-      } catch (error) {
-        collection.dispose();
-        throw asQdrantError(error);
-      }
-      this.collections.set(name, collection);
+      await this.addCollection(name, config);
       return true;
     });
   }

@@ -8,25 +8,21 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openStore, type VecliteClient } from '../../src/client/client';
 import { createQdrantHandler, type QdrantHandler } from '../../src/rest/handler';
+import { rawRestSender } from '../support/rest-send';
 import { freshName } from './store';
 
 let store: VecliteClient;
 let handler: QdrantHandler;
 
 beforeAll(async () => {
-  store = await openStore(freshName('review-bigint'), { worker: false, persistence: 'memory' });
+  store = await openStore(freshName('bigint'), { worker: false, persistence: 'memory' });
   handler = createQdrantHandler(store);
   await send('PUT', '/collections/c', '{"vectors":{"size":2,"distance":"Dot"}}');
   await send('PUT', '/collections/c/points?wait=true', '{"points":[{"id":1,"vector":[1,0],"payload":{"n":[1,2,3]}},{"id":2,"vector":[0,1]}]}');
 });
 afterAll(() => store.close());
 
-async function send(method: string, path: string, body?: string): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = body;
-  const response = await handler(new Request(`http://veclite.test${path}`, init));
-  return { status: response.status, json: JSON.parse(await response.text()) };
-}
+const send = rawRestSender(() => handler);
 
 // openapi ValuesCount.{lt,gt,gte,lte}: integer, format uint, minimum 0 (API.md §9.3 values_count: uints;
 // a missing field counts 0). `lte: 9007199254740993` fits a usize, so every point matches (count 2);

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openStore, type VecliteClient } from '../../src/client/client';
 import { createQdrantHandler, type QdrantHandler } from '../../src/rest/handler';
+import { rawRestSender } from '../support/rest-send';
 
 let store: VecliteClient;
 let handler: QdrantHandler;
@@ -20,13 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-/** Sends a raw JSON text body (so number spellings reach the handler unchanged). */
-async function send(method: string, path: string, body?: string): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = body;
-  const response = await handler(new Request(`http://veclite.test${path}`, init));
-  return { status: response.status, json: JSON.parse(await response.text()) };
-}
+const send = rawRestSender(() => handler);
 
 let counter = 0;
 async function collection(): Promise<string> {

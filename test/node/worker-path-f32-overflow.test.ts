@@ -9,52 +9,11 @@
  * createEngineHost(WORKER_HOST_OPTIONS) through real Comlink over a MessageChannel, exactly as
  * openStore's worker branch wires it.
  */
-import * as Comlink from 'comlink';
-import { afterEach, describe, expect, test } from 'vitest';
-import { VecliteClient } from '../../src/client/client';
-import { WORKER_HOST_OPTIONS, createEngineHost, type EngineHost } from '../../src/client/host';
-import { fromShape } from '../../src/engine/errors';
-import { failure, freshName, open } from './store';
+import { describe, expect, test } from 'vitest';
+import type { VecliteClient } from '../../src/client/client';
+import { errorShape as shape, workerPathStores } from '../support/worker-path';
 
-const opened: VecliteClient[] = [];
-
-/** A client whose engine sits behind Comlink, as openStore's worker branch builds it. */
-async function workerStore(): Promise<VecliteClient> {
-  const { port1, port2 } = new MessageChannel();
-  Comlink.expose(createEngineHost(WORKER_HOST_OPTIONS), port1 as never);
-  const remote = Comlink.wrap<EngineHost>(port2 as never);
-  const outcome = await remote.open(freshName('worker'), { persistence: 'memory' });
-  if (!outcome.ok) throw fromShape(outcome.error);
-  const backend = {
-    call: (method: never, args: unknown[], transfer: ArrayBuffer[] = []) => remote.call(method, transfer.length ? Comlink.transfer(args, transfer) : args),
-    close: () => remote.close(),
-  };
-  const store = new VecliteClient('w', backend as never, true, () => {
-    remote[Comlink.releaseProxy]();
-    port1.close();
-    port2.close();
-  });
-  opened.push(store);
-  return store;
-}
-
-async function bothStores(): Promise<{ inProcess: VecliteClient; worker: VecliteClient }> {
-  const inProcess = await open(freshName(), { persistence: 'memory' });
-  opened.push(inProcess);
-  const worker = await workerStore();
-  for (const store of [inProcess, worker]) await store.createCollection('c', { vectors: { size: 2, distance: 'Dot' } });
-  return { inProcess, worker };
-}
-
-/** The error of a call that must fail, as plain {status, message} (readable in a diff). */
-async function shape(call: Promise<unknown>): Promise<{ status: number; message: string }> {
-  const error = await failure(call);
-  return { status: error.status, message: error.message };
-}
-
-afterEach(async () => {
-  for (const store of opened.splice(0)) await store.close();
-});
+const bothStores = workerPathStores();
 
 describe('worker path: a finite number beyond f32 gets the same 400 as in-process', () => {
   const cases: [string, (s: VecliteClient) => Promise<unknown>, string][] = [

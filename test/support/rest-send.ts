@@ -16,3 +16,13 @@ export function restSender(handler: () => QdrantHandler): (method: string, path:
     return { status: response.status, json: JSON.parse(await response.text()) };
   };
 }
+
+/** The same for bodies given as JSON text, sent unchanged (so number spellings reach the handler as written). */
+export function rawRestSender(handler: () => QdrantHandler): (method: string, path: string, body?: string) => Promise<JsonReply> {
+  return async (method, path, body) => {
+    const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' } };
+    if (body !== undefined) init.body = body;
+    const response = await handler()(new Request(`http://veclite.test${path}`, init));
+    return { status: response.status, json: JSON.parse(await response.text()) };
+  };
+}
