@@ -293,6 +293,12 @@ export class Journal {
         known.config.metadata = config.metadata;
         // Own keys, never [[Set]]: a `__proto__` section is data, not this tab's prototype.
         for (const key of Object.keys(config.extra)) defineKey(known.config.extra, key, config.extra[key]);
+        // Per-vector settings too, and the search indexes follow a changed quantization.
+        for (const [name, space] of config.vectors) {
+          const own = known.config.vectors.get(name);
+          if (own) own.params = space.params;
+        }
+        known.syncQuantization();
         // The other tab's compactions folded operations this tab has since caught up with. Keeping
         // the older mark would write it back with this tab's next PATCH, and a store opened after
         // that would number its operations from there again (reusing ids, so tabs skip its writes).
