@@ -289,13 +289,25 @@ export function parsePayloadIndex(body: unknown): { field: string; schema: Paylo
   return { field, schema };
 }
 
-/** The boolean settings of payload index params (openapi *IndexParams), each `bool` when given. */
-const INDEX_FLAGS = ['on_disk', 'is_tenant', 'is_principal', 'lookup', 'range', 'lowercase', 'phrase_matching', 'ascii_folding', 'enable_hnsw'];
+/**
+ * The boolean settings of each index type's params (openapi *IndexParams), each `bool` when
+ * given; other fields are ignored, as Qdrant's params structs ignore unknown ones.
+ */
+const INDEX_FLAGS: Record<string, string[]> = {
+  keyword: ['is_tenant', 'on_disk', 'enable_hnsw'],
+  uuid: ['is_tenant', 'on_disk', 'enable_hnsw'],
+  integer: ['lookup', 'range', 'is_principal', 'on_disk', 'enable_hnsw'],
+  float: ['is_principal', 'on_disk', 'enable_hnsw'],
+  datetime: ['is_principal', 'on_disk', 'enable_hnsw'],
+  text: ['lowercase', 'phrase_matching', 'ascii_folding', 'on_disk', 'enable_hnsw'],
+  geo: ['on_disk', 'enable_hnsw'],
+  bool: ['on_disk', 'enable_hnsw'],
+};
 const TOKENIZERS = ['prefix', 'whitespace', 'word', 'multilingual'];
 
 /** Checks the typed settings of a payload index params object (400 for a wrong type, as serde). */
 function checkIndexParams(params: JsonObject, type: string): void {
-  for (const flag of INDEX_FLAGS) {
+  for (const flag of INDEX_FLAGS[type] ?? []) {
     const value = params[flag];
     if (value !== undefined && value !== null && typeof value !== 'boolean') invalidType(`field_schema.${flag}`, value, 'a boolean');
   }
@@ -307,6 +319,7 @@ function checkIndexParams(params: JsonObject, type: string): void {
   for (const key of ['min_token_len', 'max_token_len']) {
     const value = params[key];
     if (value === undefined || value === null) continue;
+    if (typeof value === 'bigint' && value >= 0n && value < 1n << 64n) continue; // a usize beyond 2^53
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 64) invalidType(`field_schema.${key}`, value, 'usize');
   }
 }

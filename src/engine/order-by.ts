@@ -58,11 +58,13 @@ export function orderedScroll(
     if (datetime) return typeof value === 'string' ? micros(value) : undefined;
     return integer ? canonicalInteger(value) : numeric(value);
   };
-  let start: number | undefined;
+  let start: OrderValue | undefined;
   if (spec.start_from !== undefined && spec.start_from !== null) {
     // Any number is a start (Qdrant's OrderValue is an integer or a float, whatever the index; on
-    // a datetime index a number is epoch microseconds), or an RFC 3339 datetime.
-    start = typeof spec.start_from === 'string' ? micros(spec.start_from) : numeric(spec.start_from);
+    // a datetime index a number is epoch microseconds), or an RFC 3339 datetime. An integer
+    // beyond 2^53 stays exact.
+    const given = spec.start_from;
+    start = typeof given === 'string' ? micros(given) : typeof given === 'bigint' ? canonicalInteger(given) : numeric(given);
     if (start === undefined) invalidType('order_by.start_from', spec.start_from, 'a number or a datetime');
   }
   const path = parseJsonPath(key, 'order_by.key');

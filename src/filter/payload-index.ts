@@ -46,8 +46,8 @@ export class PayloadIndex {
       this.text = {
         tokenizer: typeof params?.tokenizer === 'string' ? params.tokenizer : 'word',
         lowercase: params?.lowercase !== false,
-        minTokenLen: typeof params?.min_token_len === 'number' ? params.min_token_len : 1,
-        maxTokenLen: typeof params?.max_token_len === 'number' ? params.max_token_len : Infinity,
+        minTokenLen: tokenLength(params?.min_token_len) ?? 1,
+        maxTokenLen: tokenLength(params?.max_token_len) ?? Infinity,
         phraseMatching: params?.phrase_matching === true,
       };
     }
@@ -379,4 +379,9 @@ function conditionCandidates(
   if (condition.type === 'field') return byPath.get(formatJsonPath(condition.key))?.candidates(condition);
   if (condition.type === 'filter') return mustCandidates(condition.filter, byPath, slotOfKey);
   return undefined;
+}
+
+/** A token length setting as a number (a BigInt beyond 2^53 is only ever a huge one). */
+function tokenLength(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : undefined;
 }

@@ -459,7 +459,7 @@ export class VectorIndex implements BuildTask {
     const quantile = this.scalarConfig ? (this.scalarConfig.quantile ?? DEFAULT_QUANTILE) : undefined;
     const fits = (params: { quantile: number } | null | undefined) => (params ? params.quantile === quantile : quantile === undefined);
     if (snapshot.ivf && !fits(snapshot.ivf.quantization)) snapshot = { ...snapshot, ivf: null };
-    if (snapshot.scalar && !this.scalarConfig) snapshot = { ...snapshot, scalar: null };
+    if (snapshot.scalar && !fits(snapshot.scalar.params)) snapshot = { ...snapshot, scalar: null };
     if (snapshot.ivf) {
       // Copying ~every vector into its list takes ~0.15 s for 100k × 384: not on the open's
       // path. It runs as background build steps (no training); queries are exact meanwhile.
