@@ -356,14 +356,14 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     Object.defineProperty(config.extra, section, { value: mergeDiff(config.extra[section], copyPayload(input[section], section)), enumerable: true, writable: true, configurable: true });
   }
   // Quantization is replaced, not merged (one variant at a time); "Disabled" removes it.
-  const quantization = quantizationAfter(config.extra.quantization_config, input.quantization_config, 'quantization_config');
+  const quantization = quantizationAfter(input.quantization_config, 'quantization_config');
   if (quantization !== undefined) Object.defineProperty(config.extra, 'quantization_config', { value: quantization, enumerable: true, writable: true, configurable: true });
   for (const name of Object.keys(vectorDiffs)) {
     const diff = vectorDiffs[name] as JsonObject;
     const params = config.vectors.get(name)!.params;
     if (typeof diff.on_disk === 'boolean') params.on_disk = diff.on_disk;
     if (isObject(diff.hnsw_config)) params.hnsw_config = mergeDiff(params.hnsw_config, copyPayload(diff.hnsw_config, `vectors.${name}.hnsw_config`));
-    const own = quantizationAfter(params.quantization_config, diff.quantization_config, `vectors.${name}.quantization_config`);
+    const own = quantizationAfter(diff.quantization_config, `vectors.${name}.quantization_config`);
     if (own === null) delete params.quantization_config;
     else if (own !== undefined) params.quantization_config = own;
   }
@@ -385,7 +385,7 @@ function checkQuantizationDiff(value: unknown, path: string): void {
 }
 
 /** The quantization config after a diff: the new one, null for "Disabled", undefined for no change. */
-function quantizationAfter(_current: unknown, diff: unknown, path: string): JsonObject | null | undefined {
+function quantizationAfter(diff: unknown, path: string): JsonObject | null | undefined {
   if (diff === undefined || diff === null) return undefined;
   if (diff === 'Disabled') return null;
   return copyPayload(diff, path);
