@@ -48,6 +48,8 @@ const BATCH = intParam('batch', 1000);
 const REOPENS = intParam('reopens', 3);
 /** Bulk loads measured (each on a fresh store; the median is judged, see main). */
 const BULK_TRIALS = intParam('bulktrials', 3);
+/** Bulk loads with `durability: 'strict'`, each run just before one of the default ones (0: none). */
+const STRICT_TRIALS = params.get('stricttrials') === '0' ? 0 : intParam('stricttrials', BULK_TRIALS);
 const BREAKDOWN = flag('breakdown');
 const RAW = flag('raw');
 const PER_POINT = flag('perpoint');
@@ -682,7 +684,7 @@ async function microOperations(count: number): Promise<{ strictPut: Summary; rel
 /** What the page publishes. */
 export interface StorageBenchResult {
   params: { n: number; dim: number; batch: number; updates: number; reopens: number; compactEvery: number; breakdown: boolean; raw: boolean; perPoint: boolean; rawBudgetMs: number };
-  env: { userAgent: string; hardwareConcurrency: number; kernels: string; storage: string; worker: boolean; chunkSlots: number };
+  env: { userAgent: string; hardwareConcurrency: number; kernels: string; storage: string; durability: string; worker: boolean; chunkSlots: number };
   bulk: {
     upsertMs: number;
     flushMs: number;
@@ -692,6 +694,9 @@ export interface StorageBenchResult {
     trialsMs: number[];
     /** Their median: what the target is judged on. */
     medianMs: number;
+    /** The same with `durability: 'strict'`, interleaved with them. */
+    strictTrialsMs: number[];
+    strictMedianMs: number | null;
     wallMs: number;
     pointsPerSecond: number;
     batch: Summary;
@@ -756,21 +761,27 @@ async function main(): Promise<StorageBenchResult> {
   // The same bulk load on fresh stores first (each closed and deleted after), then on the store
   // the later sections use: the machine is shared, and one load varies by ±30 % from run to run,
   // so the target is judged on the median of the trials, all of which are reported.
+  // Strict-durability loads are interleaved with them (each just before a default one), so that
+  // the machine's drift weighs on both alike.
   const trialsMs: number[] = [];
-  for (let trial = 1; trial < BULK_TRIALS; trial++) {
-    const name = `${mainName}-trial-${trial}`;
-    const trialStore = await openStore(name);
+  const strictTrialsMs: number[] = [];
+  const throwawayLoad = async (name: string, options: { durability?: 'strict' }, label: string): Promise<number> => {
+    const trialStore = await openStore(name, options);
     await trialStore.createCollection(COLLECTION, { vectors: { size: DIM, distance: 'Cosine' } });
-    const timing = await bulkLoad(trialStore, data, `bulk trial ${trial} of ${BULK_TRIALS}`);
-    trialsMs.push(timing.upsertMs + timing.flushMs);
-    log(`bulk trial ${trial}: ${fmt(timing.upsertMs)} ms of upsert calls + ${fmt(timing.flushMs)} ms flush`);
+    const timing = await bulkLoad(trialStore, data, label);
+    log(`${label}: ${fmt(timing.upsertMs)} ms of upsert calls + ${fmt(timing.flushMs)} ms flush`);
     await trialStore.close();
     await dropDatabase(`veclite:${name}`);
     await sleep(1000);
+    return timing.upsertMs + timing.flushMs;
+  };
+  for (let trial = 1; trial <= BULK_TRIALS; trial++) {
+    if (trial <= STRICT_TRIALS) strictTrialsMs.push(await throwawayLoad(`${mainName}-strict-${trial}`, { durability: 'strict' }, `strict-durability bulk trial ${trial} of ${STRICT_TRIALS}`));
+    if (trial < BULK_TRIALS) trialsMs.push(await throwawayLoad(`${mainName}-trial-${trial}`, {}, `bulk trial ${trial} of ${BULK_TRIALS}`));
   }
   let store = await openStore(mainName);
   const info = await store.describe();
-  log(`store "${mainName}": kernels ${info.kernels}, storage ${info.storage}, worker ${info.worker}, ${info.chunkSlots} slots per chunk`);
+  log(`store "${mainName}": kernels ${info.kernels}, storage ${info.storage}, durability ${info.durability}, worker ${info.worker}, ${info.chunkSlots} slots per chunk`);
   await store.createCollection(COLLECTION, { vectors: { size: DIM, distance: 'Cosine' } });
   const bulk = await bulkLoad(store, data, BULK_TRIALS > 1 ? `bulk trial ${BULK_TRIALS} of ${BULK_TRIALS} (the store the next sections use)` : 'veclite bulk');
   trialsMs.push(bulk.upsertMs + bulk.flushMs);
@@ -983,6 +994,7 @@ async function main(): Promise<StorageBenchResult> {
       hardwareConcurrency: navigator.hardwareConcurrency,
       kernels: info.kernels,
       storage: info.storage,
+      durability: info.durability ?? 'n/a',
       worker: info.worker,
       chunkSlots: info.chunkSlots,
     },
@@ -992,6 +1004,8 @@ async function main(): Promise<StorageBenchResult> {
       persistedMs: bulk.upsertMs + bulk.flushMs,
       trialsMs,
       medianMs: median(trialsMs),
+      strictTrialsMs,
+      strictMedianMs: strictTrialsMs.length ? median(strictTrialsMs) : null,
       wallMs: bulk.wallMs,
       pointsPerSecond: (N / (bulk.upsertMs + bulk.flushMs)) * 1000,
       batch: summarise(bulk.callsMs),

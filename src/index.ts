@@ -10,6 +10,7 @@
  */
 export { openStore, VecliteClient, type OpenStoreOptions } from './client/client';
 export type { CustomStorage, Persistence } from './client/host';
+export type { Durability } from './storage/durability';
 export { deleteIndexedDbStore as deleteStore } from './storage/indexeddb';
 export { QdrantError, type ErrorShape } from './engine/errors';
 export type { VersionInfo } from './version';

@@ -38,6 +38,7 @@ import type {
 import { createEngineHost, type CustomStorage, type EngineHost, type EngineMethod, type Outcome, type Persistence } from './host';
 import { packBatch, packQuery, packUpsert } from './pack';
 import { versionInfo, type VersionInfo } from '../version';
+import { checkDurability, type Durability } from '../storage/durability';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -53,6 +54,14 @@ export interface OpenStoreOptions {
   persistence?: Persistence | CustomStorage;
   /** Fold the write log into chunks after this many log records (default 512; large batches are written folded and do not count). */
   compactEvery?: number;
+  /**
+   * When an IndexedDB write counts as committed, and so when `wait: true` resolves:
+   * `'relaxed'` (default) once the browser handed it to the operating system, which survives
+   * the tab or browser being killed, as Qdrant's acknowledged writes survive its process being
+   * killed; `'strict'` once it was also flushed to the disk, which survives a power cut, for
+   * about a tenth more time per bulk write.
+   */
+  durability?: Durability;
 }
 
 /** Read options the official client takes that have no effect on one node (accepted, ignored). */
@@ -75,7 +84,7 @@ interface Backend {
 export async function openStore(name: string, options: OpenStoreOptions = {}): Promise<VecliteClient> {
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('openStore needs a non-empty store name');
   const useWorker = options.worker ?? typeof Worker !== 'undefined';
-  const hostOptions = { persistence: options.persistence ?? 'indexeddb', compactEvery: options.compactEvery };
+  const hostOptions = { persistence: options.persistence ?? 'indexeddb', compactEvery: options.compactEvery, durability: checkDurability(options.durability) };
   let backend: Backend;
   let terminate = (): void => {};
   if (useWorker) {
@@ -359,9 +368,9 @@ export class VecliteClient {
     return this.call('flush', []);
   }
 
-  /** Which kernel build (relaxed SIMD or SIMD) and storage backend the store runs on. */
-  async describe(): Promise<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence; chunkSlots: number; worker: boolean }> {
-    const info = await this.call<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence; chunkSlots: number }>('describe', []);
+  /** Which kernel build (relaxed SIMD or SIMD), storage backend and (IndexedDB) durability the store runs on. */
+  async describe(): Promise<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence | 'file'; durability?: Durability; chunkSlots: number; worker: boolean }> {
+    const info = await this.call<{ kernels: 'relaxed-simd' | 'simd'; storage: Persistence | 'file'; durability?: Durability; chunkSlots: number }>('describe', []);
     return { ...info, worker: this.inWorker };
   }
 

@@ -6,6 +6,7 @@
 import { Engine } from '../engine/engine';
 import { asQdrantError, type ErrorShape } from '../engine/errors';
 import { openIndexedDbStorage } from '../storage/indexeddb';
+import type { Durability } from '../storage/durability';
 import { memoryStorage } from '../storage/memory';
 import type { Storage } from '../storage/types';
 import { loadKernels } from '../wasm/kernels';
@@ -23,6 +24,8 @@ export interface HostOpenOptions {
   persistence: Persistence | CustomStorage;
   /** Fold the log into chunks after this many log records. */
   compactEvery?: number;
+  /** How IndexedDB write transactions commit (default 'relaxed'). */
+  durability?: Durability;
 }
 
 /** The engine methods a client may call (anything else is refused, whatever a message says). */
@@ -106,7 +109,7 @@ export function createEngineHost(hostOptions: EngineHostOptions = {}): EngineHos
     open: (name, options) =>
       run(async () => {
         if (engine) throw new Error('the store is already open');
-        const [kernels, storage] = await Promise.allSettled([loadKernels(), openStorage(name, options.persistence)]);
+        const [kernels, storage] = await Promise.allSettled([loadKernels(), openStorage(name, options.persistence, options.durability)]);
         if (kernels.status === 'rejected' || storage.status === 'rejected') {
           // Whichever half opened is closed again: a failed open leaves no connection behind.
           if (storage.status === 'fulfilled') storage.value.close();
@@ -131,7 +134,7 @@ export function createEngineHost(hostOptions: EngineHostOptions = {}): EngineHos
   };
 }
 
-function openStorage(name: string, persistence: Persistence | CustomStorage): Promise<Storage> {
+function openStorage(name: string, persistence: Persistence | CustomStorage, durability: Durability | undefined): Promise<Storage> {
   if (typeof persistence === 'object') return Promise.resolve(persistence.storage);
   if (persistence === 'memory') return Promise.resolve(memoryStorage());
   if (typeof indexedDB === 'undefined') {
@@ -139,5 +142,5 @@ function openStorage(name: string, persistence: Persistence | CustomStorage): Pr
       "IndexedDB is not available here: in Node load 'fake-indexeddb/auto' first, or open the store with { persistence: 'memory' } to keep nothing",
     );
   }
-  return openIndexedDbStorage(name);
+  return openIndexedDbStorage(name, { durability });
 }

@@ -14,6 +14,7 @@ import { createCoordinator, type Coordinator } from '../storage/coordinator';
 import { defineKey } from '../payload/edit';
 import { parsePayloadSelector } from '../payload/select';
 import { StaleStateError, type Storage, type StorageEstimateInfo } from '../storage/types';
+import type { Durability } from '../storage/durability';
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
 import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig, type CollectionConfig } from './config';
@@ -598,8 +599,8 @@ export class Engine {
   }
 
   /** Which kernel build and storage backend this engine runs on. */
-  async describe(): Promise<{ kernels: Kernels['flavour']; storage: Storage['kind']; chunkSlots: number }> {
-    return { kernels: this.kernels.flavour, storage: this.storage.kind, chunkSlots: CHUNK_SLOTS };
+  async describe(): Promise<{ kernels: Kernels['flavour']; storage: Storage['kind']; durability?: Durability; chunkSlots: number }> {
+    return { kernels: this.kernels.flavour, storage: this.storage.kind, ...(this.storage.durability ? { durability: this.storage.durability } : {}), chunkSlots: CHUNK_SLOTS };
   }
 
   /** Usage, quota and persistence of the origin's storage (navigator.storage), and the backend. */

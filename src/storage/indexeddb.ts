@@ -21,6 +21,7 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { forgetStore, rememberStore, wasDeletedWhileClosed } from './registry';
 import { StaleStateError, type ChangesSince, type ChunkRecord, type CollectionRecord, type CompactionSnapshot, type LogRecord, type Storage, type StorageEstimateInfo, type StoredState } from './types';
+import { checkDurability, type Durability } from './durability';
 
 /**
  * The layout version this code writes; stored in `meta` so later versions can upgrade it, and
@@ -49,6 +50,8 @@ export function databaseName(storeName: string): string {
 export interface IndexedDbStorageOptions {
   /** Store large typed arrays of chunks as Blobs (faster, not yet shown crash-safe; see above). Default false. */
   blobChunks?: boolean;
+  /** How write transactions commit; see {@link Durability}. Default `'relaxed'`. */
+  durability?: Durability;
 }
 
 /**
@@ -85,6 +88,7 @@ export async function retryingOpen<T>(
  */
 export async function openIndexedDbStorage(storeName: string, options: IndexedDbStorageOptions = {}): Promise<Storage> {
   if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this environment');
+  const durability = checkDurability(options.durability);
   let storage: IndexedDbStorage | undefined;
   let created = false;
   const db = await retryingOpen(() => openDB<VecliteDB>(databaseName(storeName), SCHEMA_VERSION, {
@@ -109,7 +113,7 @@ export async function openIndexedDbStorage(storeName: string, options: IndexedDb
         storage?.markLost('the browser closed the database (site data cleared or evicted)');
       },
     }));
-  storage = new IndexedDbStorage(db, options.blobChunks === true);
+  storage = new IndexedDbStorage(db, options.blobChunks === true, durability);
   // A new database for a store the registry knows: its data was deleted while it was closed.
   // Say so once (every call fails until the store is reopened) rather than open silently empty.
   if (created) {
@@ -198,9 +202,6 @@ function quietly(request: Promise<unknown>): void {
 /** Read-only transactions that read the chunks at once when a store opens. */
 const PARALLEL_CHUNK_READS = 4;
 
-/** Transactions that acknowledge writes ask for a flushed commit (measured to cost nothing extra here). */
-const DURABLE = { durability: 'strict' } as const;
-
 class IndexedDbStorage implements Storage {
   readonly kind = 'indexeddb' as const;
   private readonly db: IDBPDatabase<VecliteDB>;
@@ -215,9 +216,15 @@ class IndexedDbStorage implements Storage {
   /** Whether chunks are written with Blobs (see IndexedDbStorageOptions). */
   private readonly blobChunks: boolean;
 
-  constructor(db: IDBPDatabase<VecliteDB>, blobChunks: boolean) {
+  readonly durability: Durability;
+  /** The options of every read-write transaction (see Durability). */
+  private readonly writeOptions: { durability: Durability };
+
+  constructor(db: IDBPDatabase<VecliteDB>, blobChunks: boolean, durability: Durability) {
     this.db = db;
     this.blobChunks = blobChunks;
+    this.durability = durability;
+    this.writeOptions = { durability };
   }
 
   /** Closes the connection and tells the listeners that the data is gone. */
@@ -327,7 +334,7 @@ class IndexedDbStorage implements Storage {
   }
 
   putCollection(record: CollectionRecord): Promise<void> {
-    const tx = this.db.transaction(['collections', 'meta'], 'readwrite', DURABLE);
+    const tx = this.db.transaction(['collections', 'meta'], 'readwrite', this.writeOptions);
     quietly(tx.objectStore('collections').put(record));
     quietly(tx.objectStore('meta').put(SCHEMA_VERSION, 'schema'));
     quietly(tx.objectStore('meta').put((this.seen.stamp = newStamp()), 'stamp'));
@@ -335,7 +342,7 @@ class IndexedDbStorage implements Storage {
   }
 
   deleteCollection(uid: string): Promise<void> {
-    const tx = this.db.transaction(['collections', 'chunks', 'meta'], 'readwrite', DURABLE);
+    const tx = this.db.transaction(['collections', 'chunks', 'meta'], 'readwrite', this.writeOptions);
     quietly(tx.objectStore('collections').delete(uid));
     quietly(tx.objectStore('chunks').delete(chunkRange(uid)));
     quietly(tx.objectStore('meta').put((this.seen.stamp = newStamp()), 'stamp'));
@@ -344,14 +351,14 @@ class IndexedDbStorage implements Storage {
   }
 
   append(record: LogRecord): Promise<void> {
-    const tx = this.db.transaction(['log', 'meta'], 'readwrite', DURABLE);
+    const tx = this.db.transaction(['log', 'meta'], 'readwrite', this.writeOptions);
     const fresh = this.isFresh(tx, record.seq - 1);
     quietly(tx.objectStore('log').add(record));
     return this.commit(tx, fresh);
   }
 
   compact(snapshot: CompactionSnapshot): Promise<void> {
-    const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readwrite', DURABLE);
+    const tx = this.db.transaction(['collections', 'chunks', 'log', 'meta'], 'readwrite', this.writeOptions);
     const fresh = snapshot.log ? this.isFresh(tx, snapshot.log.seq - 1) : undefined;
     const chunks = tx.objectStore('chunks');
     for (const range of snapshot.deleteChunks ?? []) quietly(chunks.delete(IDBKeyRange.bound([range.uid, range.kind, range.after], [range.uid, range.kind, range.before], true, true)));

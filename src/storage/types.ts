@@ -4,6 +4,8 @@
  * Qdrant semantics: the engine decides what goes in a record and how to replay it.
  */
 
+import type { Durability } from './durability';
+
 /** A collection as stored: its uid (an incarnation: a recreated name gets a new uid) plus engine-owned data. */
 export interface CollectionRecord {
   uid: string;
@@ -105,6 +107,8 @@ export class StaleStateError extends Error {
 export interface Storage {
   /** 'indexeddb' and 'file' persist; 'memory' keeps nothing (chosen explicitly by the caller). */
   readonly kind: 'indexeddb' | 'memory' | 'file';
+  /** How IndexedDB write transactions commit (only IndexedDB has the choice). */
+  readonly durability?: Durability;
   /** Reads everything (segments, then the log to replay). */
   load(): Promise<StoredState>;
   /**
