@@ -245,9 +245,9 @@ describe('no catch-up read before a write: storage checks inside the write trans
 });
 
 describe('chunks in IndexedDB', () => {
-  test('with blobChunks, vector chunks are stored as Blobs and read back exactly (without, inline)', async () => {
+  test('vector chunks are stored as Blobs by default and read back exactly (with blobChunks: false, inline)', async () => {
     const inline = freshName('no-blob');
-    const plain = await engine(inline, { foldBytes: Infinity });
+    const plain = await engine(inline, { foldBytes: Infinity }, await openIndexedDbStorage(inline, { blobChunks: false }));
     await plain.createCollection('c', { vectors: { size: 16, distance: 'Dot' } });
     await plain.upsert('c', { points: randomVectors(1100, 16, 3).map((vector, id) => ({ id, vector })) }, WAIT);
     await plain.compact();
@@ -255,7 +255,7 @@ describe('chunks in IndexedDB', () => {
     await plain.close();
 
     const name = freshName('blob');
-    const e = await engine(name, { foldBytes: Infinity }, await openIndexedDbStorage(name, { blobChunks: true }));
+    const e = await engine(name, { foldBytes: Infinity });
     await e.createCollection('c', { vectors: { a: { size: 16, distance: 'Dot' }, b: { size: 3, distance: 'Cosine' } } });
     const n = 2000; // two chunks, the second one filled up to slot 975
     const ids = Array.from({ length: n }, (_, i) => i);
@@ -272,7 +272,7 @@ describe('chunks in IndexedDB', () => {
     // A chunk still filling up is stored only up to its last vector.
     expect(vectors.map((c) => (c.data as { data: Blob }).data.size)).toEqual([1024 * 16 * 4, 976 * 16 * 4]);
     const before = await dump(e);
-    const reopened = await engine(name); // without blobChunks: reads both forms
+    const reopened = await engine(name, {}, await openIndexedDbStorage(name, { blobChunks: false })); // reads both forms
     expect(await dump(reopened)).toEqual(before);
     await reopened.close();
     await e.close();

@@ -21,9 +21,10 @@ const BULK_EVERY = 4;
  * Chromium's own IndexedDB can lose a whole database after a SIGKILL: its LevelDB finds the tail of
  * its write-ahead log damaged ("Corruption: checksum mismatch"), refuses to open ("Internal error
  * opening backing store") and deletes the database. That is below veclite: veclite then reports
- * the loss rather than opening empty, and no write of its can prevent it. It happened in 6 of 32
- * runs of this test on this machine (3 of 23 with the default inline chunks, 3 of 9 with Blob
- * chunks; a run is 20 kills). When it happens, and only when Chromium's LOG files show that
+ * the loss rather than opening empty, and no write of its can prevent it. With strict durability
+ * it happened in 6 of 32 runs of this test on this machine (3 of 23 with inline chunks, 3 of 9
+ * with Blob chunks; a run is 20 kills); with relaxed durability and Blob chunks, in none of 12.
+ * When it happens, and only when Chromium's LOG files show that
  * corruption, the run notes it and goes on with a fresh profile; it still needs ROUNDS verified
  * relaunches, and fails if Chromium loses its store more than MAX_CHROMIUM_LOSSES times.
  */
