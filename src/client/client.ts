@@ -84,7 +84,13 @@ interface Backend {
 export async function openStore(name: string, options: OpenStoreOptions = {}): Promise<VecliteClient> {
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('openStore needs a non-empty store name');
   const useWorker = options.worker ?? typeof Worker !== 'undefined';
-  const hostOptions = { persistence: options.persistence ?? 'indexeddb', compactEvery: options.compactEvery, durability: checkDurability(options.durability) };
+  const persistence = options.persistence ?? 'indexeddb';
+  // Only IndexedDB has the choice; silently ignoring it elsewhere would let a caller believe a
+  // memory or custom store flushes to disk.
+  if (options.durability !== undefined && persistence !== 'indexeddb') {
+    throw new TypeError("durability applies to IndexedDB stores only (persistence 'indexeddb'); a custom backend decides its own, e.g. fileStorage(dir, { fsync })");
+  }
+  const hostOptions = { persistence, compactEvery: options.compactEvery, durability: checkDurability(options.durability) };
   let backend: Backend;
   let terminate = (): void => {};
   if (useWorker) {

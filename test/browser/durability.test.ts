@@ -56,4 +56,11 @@ describe('IndexedDB durability (when wait: true resolves)', () => {
     await expect(openStore(freshName(), { durability: 'fast' as Durability })).rejects.toThrow(/durability must be 'relaxed' or 'strict', got "fast"/);
     await expect(openStore(freshName(), { worker: false, durability: 1 as unknown as Durability })).rejects.toThrow(/got number/);
   });
+
+  test('durability with a store that is not IndexedDB is refused rather than ignored', async () => {
+    await expect(openStore(freshName(), { persistence: 'memory', durability: 'strict' })).rejects.toThrow(/durability applies to IndexedDB stores only/);
+    const memory = await openStore(freshName(), { persistence: 'memory' });
+    expect((await memory.describe()).durability).toBeUndefined();
+    await memory.close();
+  });
 });
