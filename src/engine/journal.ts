@@ -29,6 +29,7 @@ import { Collection, type DirtyChunk, type DirtyChunks, type PointsChunk } from 
 import { loadConfig, storeConfig, type StoredConfig } from './config';
 import { decodeOperation, encodeOperation, type EncodedOperation, type Operation } from './operations';
 import { defineKey } from '../payload/edit';
+import { Scratch } from './scratch';
 
 /** What the engine keeps in a collection record (storage treats it as opaque). */
 interface CollectionMeta {
@@ -83,6 +84,8 @@ export class Journal {
   private readonly compactBytes: number;
   private readonly foldBytes: number;
   private readonly queue = new SerialQueue();
+  /** Where vector chunks are copied out for a storage that copies them at once (2^22 numbers: 16 MiB). */
+  private readonly scratch = new Scratch(1 << 22);
   /** Highest log seq reflected in memory (written here or caught up from another tab). */
   private appliedSeq = 0;
   /** The seq of the last compaction (its chunks fold the log up to it). */
@@ -222,6 +225,9 @@ export class Journal {
     const collections: CollectionRecord[] = [];
     const taken: [Collection, DirtyChunks, number][] = [];
     const snapshotted: VectorIndex[] = [];
+    // Storage that copies the chunks before `compact` returns lets their arrays be reused.
+    this.scratch.reset();
+    const allocate = this.storage.copiesChunksAtOnce === true ? this.scratch.take : undefined;
     for (const collection of this.collections.values()) {
       const dirty = collection.takeDirtyChunks();
       taken.push([collection, dirty, collection.foldedOpId]);
@@ -236,7 +242,7 @@ export class Journal {
       for (const chunk of dirty.points) write(POINTS_KIND, chunk, collection.readPointsChunk(chunk.no, chunk.from));
       for (const [name, list] of dirty.vectors) {
         const space = collection.spaces.get(name);
-        if (space) for (const chunk of list) write(VECTOR_KIND + name, chunk, space.readChunk(chunk.no, chunk.from));
+        if (space) for (const chunk of list) write(VECTOR_KIND + name, chunk, space.readChunk(chunk.no, chunk.from, allocate));
       }
       // The IVF centroids and list assignment (and int8 ranges), so reopening does not retrain.
       for (const [name, index] of collection.vectorIndexes) {

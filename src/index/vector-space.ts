@@ -206,9 +206,10 @@ export class VectorSpace {
 
   /**
    * Copies one chunk out for persistence (only the rows up to its last slot with a vector), or,
-   * with `from` (a multiple of {@link PIECE_ALIGN}), only its tail from that slot on.
+   * with `from` (a multiple of {@link PIECE_ALIGN}), only its tail from that slot on. The rows are
+   * copied into an array from `allocate` (a fresh one by default).
    */
-  readChunk(chunk: number, from = 0): VectorChunk {
+  readChunk(chunk: number, from = 0, allocate: (length: number) => Float32Array = (length) => new Float32Array(length)): VectorChunk {
     checkPieceStart(from);
     const first = chunk * CHUNK_SLOTS + from;
     const slots = CHUNK_SLOTS - from;
@@ -216,7 +217,8 @@ export class VectorSpace {
     const present = this.kernels.u32(this.presentPtr + (first / 32) * 4, slots / 32).slice();
     let rows = slots;
     while (rows > 0 && !(present[(rows - 1) >>> 5] & (1 << ((rows - 1) & 31)))) rows--;
-    const data = this.kernels.f32(this.dataPtr + first * this.dim * 4, rows * this.dim).slice();
+    const data = allocate(rows * this.dim);
+    data.set(this.kernels.f32(this.dataPtr + first * this.dim * 4, rows * this.dim));
     // Stale numbers of freed slots are not part of the state: zero them so chunks compare equal.
     for (let s = 0; s < rows; s++) {
       if (!(present[s >>> 5] & (1 << (s & 31)))) data.fill(0, s * this.dim, (s + 1) * this.dim);

@@ -207,6 +207,8 @@ const PARALLEL_CHUNK_READS = 4;
 
 class IndexedDbStorage implements Storage {
   readonly kind = 'indexeddb' as const;
+  /** `put` clones its value and `new Blob` copies its bytes before they return (see compact). */
+  readonly copiesChunksAtOnce = true;
   private readonly db: IDBPDatabase<VecliteDB>;
   private readonly lostListeners: ((reason: string) => void)[] = [];
   private lostReason: string | undefined;

@@ -109,6 +109,11 @@ export interface Storage {
   readonly kind: 'indexeddb' | 'memory' | 'file';
   /** How IndexedDB write transactions commit (only IndexedDB has the choice). */
   readonly durability?: Durability;
+  /**
+   * Whether {@link compact} has cloned or copied every chunk's data by the time it returns, and
+   * keeps no reference to it. The engine may then reuse the arrays it handed over.
+   */
+  readonly copiesChunksAtOnce?: boolean;
   /** Reads everything (segments, then the log to replay). */
   load(): Promise<StoredState>;
   /**
