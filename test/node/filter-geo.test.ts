@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { QdrantError } from '../../src/engine/errors';
 import { compileFilter, type FilterTarget } from '../../src/filter/evaluate';
 import { EARTH_RADIUS_METERS, haversineDistance } from '../../src/filter/geo';
 import { parseFilter } from '../../src/filter/parse';
+import { errorOf } from '../support/errors';
 
 function at(location: unknown): FilterTarget {
   return { key: '1', payload: { location }, hasVector: () => false };
@@ -10,16 +10,6 @@ function at(location: unknown): FilterTarget {
 
 function matcher(condition: Record<string, unknown>) {
   return compileFilter(parseFilter({ must: [{ key: 'location', ...condition }] }));
-}
-
-function errorOf(fn: () => unknown): QdrantError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(QdrantError);
-    return error as QdrantError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('§9.3 geo_radius: haversine distance strictly below the radius', () => {

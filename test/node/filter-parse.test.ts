@@ -2,16 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { QdrantError } from '../../src/engine/errors';
 import { CONDITION_EXPECTED, parseFilter, parseOptionalFilter } from '../../src/filter/parse';
 import type { Filter } from '../../src/filter/types';
-
-function errorOf(fn: () => unknown): QdrantError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(QdrantError);
-    return error as QdrantError;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from '../support/errors';
 
 /** Expects a 400 `Format error in JSON body` (API.md §1.2). */
 function expect400(json: unknown, contains?: string): QdrantError {

@@ -1,18 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { QdrantError } from '../../src/engine/errors';
 import { formatJsonPath, parseJsonPath, tryParseJsonPath, valuesAt, type JsonPath } from '../../src/filter/json-path';
+import { errorOf as formatErrorOf } from '../support/errors';
 
 const p = (text: string) => parseJsonPath(text);
-
-function formatErrorOf(fn: () => unknown): QdrantError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(QdrantError);
-    return error as QdrantError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('§9.2 JSON path grammar: valid paths', () => {
   test('a bare key, dotted keys, indexes and [] (Qdrant parse.rs test case)', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { QdrantError } from '../../src/engine/errors';
 import { parseJsonPath } from '../../src/filter/json-path';
 import { deletePayloadPaths, setPayload } from '../../src/payload/edit';
 import { parsePayloadSelector, selectPayload, WITH_PAYLOAD_EXPECTED } from '../../src/payload/select';
+import { errorOf } from '../support/errors';
 
 type Payload = Record<string, unknown>;
 const path = (text: string) => parseJsonPath(text);
@@ -13,16 +13,6 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
-}
-
-function errorOf(fn: () => unknown): QdrantError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(QdrantError);
-    return error as QdrantError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('§5.5 set payload without key: shallow merge', () => {
