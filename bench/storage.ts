@@ -340,6 +340,9 @@ const newStats = (): IoStats => ({ load: [], changesSince: [], appendSerialise: 
 function timedStorage(inner: Storage, stats: IoStats, options: { skipCompaction?: boolean } = {}): Storage {
   return {
     kind: inner.kind,
+    durability: inner.durability,
+    // compact below calls the inner one synchronously, so the engine may reuse its arrays as it would without the wrapper.
+    copiesChunksAtOnce: inner.copiesChunksAtOnce,
     load: async () => {
       const started = now();
       const state = await inner.load();

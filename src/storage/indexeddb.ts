@@ -158,23 +158,37 @@ const TYPED_ARRAYS: Record<string, TypedArrayConstructor> = {
   Uint32Array,
 };
 
-/** The stored form of a chunk: large typed-array fields of its data become Blobs. */
+/**
+ * A typed array as `put` should clone it. Cloning a view clones its whole buffer, so a view of
+ * part of a larger buffer (a piece of the engine's reused scratch buffer) is copied out first.
+ */
+function ownBuffer<T>(value: T): T {
+  if (!ArrayBuffer.isView(value) || (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength)) return value;
+  return (value as unknown as { slice(): T }).slice();
+}
+
+/** The stored form of a chunk: large typed-array fields of its data become Blobs, the others own their buffers. */
 function toStored(chunk: ChunkRecord, blobChunks: boolean): StoredChunk {
-  if (!blobChunks) return chunk;
   const data = chunk.data;
-  if (typeof Blob !== 'function' || data === null || typeof data !== 'object' || Array.isArray(data) || ArrayBuffer.isView(data)) return chunk;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return chunk;
+  if (ArrayBuffer.isView(data)) return { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: ownBuffer(data) };
+  const useBlobs = blobChunks && typeof Blob === 'function';
   let blobs: Record<string, string> | undefined;
   let out: Record<string, unknown> | undefined;
   for (const [field, value] of Object.entries(data as Record<string, unknown>)) {
-    if (!ArrayBuffer.isView(value) || value.byteLength < BLOB_MIN_BYTES) continue;
+    if (!ArrayBuffer.isView(value)) continue;
     const type = value.constructor.name;
-    if (!(type in TYPED_ARRAYS)) continue;
     out ??= { ...(data as Record<string, unknown>) };
-    blobs ??= {};
-    out[field] = new Blob([value as unknown as ArrayBufferView<ArrayBuffer>]);
-    blobs[field] = type;
+    if (useBlobs && value.byteLength >= BLOB_MIN_BYTES && type in TYPED_ARRAYS) {
+      blobs ??= {};
+      out[field] = new Blob([value as unknown as ArrayBufferView<ArrayBuffer>]);
+      blobs[field] = type;
+    } else {
+      out[field] = ownBuffer(value);
+    }
   }
-  return out ? { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out, blobs } : chunk;
+  if (!out) return chunk;
+  return blobs ? { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out, blobs } : { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out };
 }
 
 /** Reads a stored chunk back (either form). */

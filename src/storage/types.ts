@@ -111,7 +111,9 @@ export interface Storage {
   readonly durability?: Durability;
   /**
    * Whether {@link compact} has cloned or copied every chunk's data by the time it returns, and
-   * keeps no reference to it. The engine may then reuse the arrays it handed over.
+   * keeps no reference to it. The engine may then reuse the arrays it handed over: their numbers
+   * change at the next compaction, and they may be views of part of a larger buffer (clone only
+   * the view's bytes). A wrapper that delays the call, or keeps the arrays, must not pass this on.
    */
   readonly copiesChunksAtOnce?: boolean;
   /** Reads everything (segments, then the log to replay). */

@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import { Scratch } from '../../src/engine/scratch';
-import { openIndexedDbStorage } from '../../src/storage/indexeddb';
+import { openDB } from 'idb';
+import { databaseName, openIndexedDbStorage } from '../../src/storage/indexeddb';
 import type { CompactionSnapshot, Storage } from '../../src/storage/types';
 import { loadKernels } from '../../src/wasm/kernels';
 import { freshName } from './store';
@@ -71,12 +72,15 @@ function keeping(storage: Storage, copiesChunksAtOnce: boolean) {
   return { storage: wrapped, kept };
 }
 
-/** Loads three folded batches of 1,500 points (each writes pieces of two or three chunks). */
+/**
+ * Loads three folded batches of 1,500 points (each writes pieces of two or three chunks), then
+ * one of 40 points (a piece too small for a Blob: it is stored inline).
+ */
 async function bulk(storage: Storage): Promise<void> {
   const engine = await Engine.open({ storage, kernels: await loadKernels(), name: 'scratch', foldBytes: 1024 });
   await engine.createCollection('c', { vectors: { size: DIM, distance: 'Euclid' } });
-  for (let b = 0; b < 3; b++) {
-    const ids = Array.from({ length: 1500 }, (_, i) => b * 1500 + i);
+  for (const [first, count] of [[0, 1500], [1500, 1500], [3000, 1500], [4500, 40]]) {
+    const ids = Array.from({ length: count }, (_, i) => first + i);
     await engine.upsert('c', { batch: { ids, vectors: ids.map((id) => Array.from({ length: DIM }, (_, d) => id * 10 + d)) } }, WAIT);
   }
   await engine.close();
@@ -93,7 +97,7 @@ describe('vector chunks handed to storage', () => {
     expect(kept.some(({ data, copy }) => data.some((x, i) => x !== copy[i]))).toBe(true);
     const engine = await Engine.open({ storage: await openIndexedDbStorage(name), kernels: await loadKernels(), name });
     const { points } = await engine.scroll('c', { limit: 10_000, with_vector: true });
-    expect(points.length).toBe(4500);
+    expect(points.length).toBe(4540);
     for (const point of points) expect(point.vector).toEqual(Array.from({ length: DIM }, (_, d) => (point.id as number) * 10 + d));
     await engine.close();
   });
@@ -104,5 +108,19 @@ describe('vector chunks handed to storage', () => {
     expect(kept.length).toBeGreaterThanOrEqual(6);
     expect(new Set(kept.map(({ data }) => data.buffer)).size).toBe(kept.length);
     for (const { data, copy } of kept) expect(data).toEqual(copy);
+  });
+
+  test('a typed array stored inline holds its own bytes, not the reused buffer it is a view of (with Blob chunks and without)', async () => {
+    for (const blobChunks of [true, false]) {
+      const name = freshName(`scratch-inline-${blobChunks}`);
+      await bulk(await openIndexedDbStorage(name, { blobChunks }));
+      const db = await openDB(databaseName(name));
+      const stored = (await db.getAll('chunks')) as { kind: string; data: Record<string, unknown> }[];
+      db.close();
+      const inline = stored.flatMap((chunk) => (chunk.kind.startsWith('vector:') ? Object.values(chunk.data).filter((value) => ArrayBuffer.isView(value)) : [])) as ArrayBufferView[];
+      // The 40-point piece at least (with Blob chunks); every vector array without them.
+      expect(inline.length).toBeGreaterThanOrEqual(blobChunks ? 2 : 8);
+      for (const value of inline) expect(value.buffer.byteLength).toBe(value.byteLength);
+    }
   });
 });
