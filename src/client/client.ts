@@ -59,7 +59,7 @@ export interface OpenStoreOptions {
    * `'relaxed'` (default) once the browser handed it to the operating system, which survives
    * the tab or browser being killed, as Qdrant's acknowledged writes survive its process being
    * killed; `'strict'` once it was also flushed to the disk, which survives a power cut, for
-   * 4–6 % more time per bulk write.
+   * 3–6 % more time per bulk write.
    */
   durability?: Durability;
 }

@@ -6,7 +6,7 @@
  * tab, the worker or the whole browser being killed, as Qdrant's write-ahead log survives its
  * process being killed (Qdrant does not flush the log per request either). `'strict'`: only after
  * the browser also asked the OS to flush it to the disk, so it survives a power cut too, at
- * 4–6 % more time per bulk write here (medians of two sessions' runs, bench/results/storage.md).
+ * 3–6 % more time per bulk write here (medians of three sets of runs, bench/results/storage.md).
  */
 export type Durability = 'relaxed' | 'strict';
 
