@@ -178,17 +178,20 @@ function toStored(chunk: ChunkRecord, blobChunks: boolean): StoredChunk {
   for (const [field, value] of Object.entries(data as Record<string, unknown>)) {
     if (!ArrayBuffer.isView(value)) continue;
     const type = value.constructor.name;
-    out ??= { ...(data as Record<string, unknown>) };
+    let stored: unknown;
     if (useBlobs && value.byteLength >= BLOB_MIN_BYTES && type in TYPED_ARRAYS) {
-      blobs ??= {};
-      out[field] = new Blob([value as unknown as ArrayBufferView<ArrayBuffer>]);
-      blobs[field] = type;
+      stored = new Blob([value as unknown as ArrayBufferView<ArrayBuffer>]);
+      (blobs ??= {})[field] = type;
     } else {
-      out[field] = ownBuffer(value);
+      stored = ownBuffer(value);
+      if (stored === value) continue;
     }
+    (out ??= { ...(data as Record<string, unknown>) })[field] = stored;
   }
   if (!out) return chunk;
-  return blobs ? { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out, blobs } : { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out };
+  const stored: StoredChunk = { uid: chunk.uid, kind: chunk.kind, no: chunk.no, data: out };
+  if (blobs) stored.blobs = blobs;
+  return stored;
 }
 
 /** Reads a stored chunk back (either form). */
