@@ -3,7 +3,7 @@
  * collection the way `GET /collections/{name}` does (API.md §4). Only `vectors` and
  * `metadata` change behaviour; the other sections are stored and echoed back.
  */
-import { badRequest, formatError, pathValidationError, unknownVectorName, validationError } from './errors';
+import { badRequest, formatError, pathValidationError, QdrantError, unknownVectorName, validationError } from './errors';
 import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
 import { copyPayload, expectObject, invalidType, isObject, numberValue, shown, type JsonObject } from './json';
 import type { CollectionInfo, Distance } from './types';
@@ -147,9 +147,10 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
   const raw = input.vectors;
   if (raw !== undefined && raw !== null) {
     const obj = expectObject(raw, 'vectors');
-    if ('size' in obj || 'distance' in obj) {
+    const single = 'size' in obj || 'distance' in obj ? singleVectorParams(obj) : undefined;
+    if (single) {
       unnamed = true;
-      vectors.set(UNNAMED, parseVectorParams(obj, 'vectors'));
+      vectors.set(UNNAMED, single);
     } else {
       for (const name of Object.keys(obj)) vectors.set(name, parseVectorParams(obj[name], `vectors.${name}`));
     }
@@ -167,6 +168,29 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
   const config: CollectionConfig = { unnamed, vectors, extra: copyPayload(extra, 'body'), payloadIndexes: new Map() };
   if (input.metadata !== undefined && input.metadata !== null) config.metadata = copyPayload(input.metadata, 'metadata');
   return config;
+}
+
+/**
+ * `vectors` as one unnamed vector's params, or undefined when it is a map of named vectors that
+ * happen to be called `size` or `distance`. VectorsConfig is an untagged enum: Qdrant tries
+ * VectorParams first and, when that does not deserialize (a 400 here; a 422 means it did and
+ * failed validation), the map. When neither fits, the VectorParams error is the one reported:
+ * it names what is wrong instead of serde's "data did not match any variant".
+ */
+function singleVectorParams(obj: JsonObject): VectorSpaceConfig | undefined {
+  try {
+    return parseVectorParams(obj, 'vectors');
+  } catch (singleError) {
+    if (!(singleError instanceof QdrantError) || singleError.status !== 400) throw singleError;
+    try {
+      for (const name of Object.keys(obj)) parseVectorParams(obj[name], `vectors.${name}`);
+    } catch (mapError) {
+      // The map deserialized but failed validation: that is Qdrant's answer.
+      if (mapError instanceof QdrantError && mapError.status === 422) throw mapError;
+      throw singleError;
+    }
+    return undefined;
+  }
 }
 
 function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {

@@ -20,15 +20,29 @@ async function store() {
 describe('named vectors whose names are `size` or `distance` (openapi VectorsConfig = VectorParams | map)', () => {
   // VectorsConfig is an untagged enum: Single(VectorParams) is tried first and fails (size is an
   // object, not an integer), then Multi(map name → VectorParams) fits: two named vectors.
-  // veclite decides "unnamed" from the mere presence of a `size`/`distance` key and answers
-  // 400 "vectors: missing field `distance`" / "missing field `size`".
-  deviation.each([
+  test.each([
     [{ size: { size: 2, distance: 'Dot' }, other: { size: 3, distance: 'Cosine' } }],
     [{ distance: { size: 2, distance: 'Dot' }, other: { size: 3, distance: 'Cosine' } }],
   ])('vectors %j creates two named vectors', async (vectors) => {
     const s = await store();
     expect(await s.createCollection('c', { vectors } as never)).toBe(true);
     expect((await s.getCollection('c')).config.params.vectors).toEqual(vectors);
+    await s.close();
+  });
+
+  test('a map that deserializes but fails validation gets the map\'s 422; when neither form fits, the single form\'s 400', async () => {
+    const s = await store();
+    await expect(s.createCollection('c', { vectors: { size: { size: 0, distance: 'Dot' } } } as never)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('vectors.size.size: value 0 invalid'),
+    });
+    await expect(s.createCollection('c', { vectors: { size: { size: 2 }, distance: 'Dot' } } as never)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('vectors.size: invalid type'),
+    });
+    // A single form that deserializes and fails validation is not read as a map.
+    await expect(s.createCollection('c', { vectors: { size: 0, distance: 'Dot' } })).rejects.toMatchObject({ status: 422 });
+    expect((await s.getCollections()).collections).toEqual([]);
     await s.close();
   });
 });
