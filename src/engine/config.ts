@@ -364,6 +364,18 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     if (diff.on_disk !== undefined && diff.on_disk !== null && typeof diff.on_disk !== 'boolean') invalidType(`vectors.${name}.on_disk`, diff.on_disk, 'a boolean');
     if (diff.hnsw_config !== undefined && diff.hnsw_config !== null) expectObject(diff.hnsw_config, `vectors.${name}.hnsw_config`);
   }
+  const sparseDiffs = input.sparse_vectors === undefined || input.sparse_vectors === null ? {} : expectObject(input.sparse_vectors, 'sparse_vectors');
+  const sparse = (isObject(config.extra.sparse_vectors) ? config.extra.sparse_vectors : {}) as JsonObject;
+  for (const name of Object.keys(sparseDiffs)) {
+    // config.rs get_sparse_vector_params_mut: a name the collection does not have is a BadInput.
+    if (!Object.prototype.hasOwnProperty.call(sparse, name)) throw badRequest(`Sparse vector \`${name}\` is not specified in collection config`);
+    const diff = expectObject(sparseDiffs[name], `sparse_vectors.${name}`);
+    const modifier = diff.modifier;
+    if (modifier !== undefined && modifier !== null && (typeof modifier !== 'string' || !SPARSE_MODIFIERS.includes(modifier))) {
+      throw formatError(`sparse_vectors.${name}.modifier: unknown variant \`${shown(modifier)}\`, expected one of ${SPARSE_MODIFIERS.map((m) => `\`${m}\``).join(', ')}`);
+    }
+    if (diff.index !== undefined && diff.index !== null) expectObject(diff.index, `sparse_vectors.${name}.index`);
+  }
   if (input.metadata !== undefined && input.metadata !== null) {
     const patch = copyPayload(input.metadata, 'metadata');
     const merged: JsonObject = { ...(config.metadata ?? {}) };
@@ -390,6 +402,19 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
     const own = quantizationAfter(diff.quantization_config, `vectors.${name}.quantization_config`);
     if (own === null) delete params.quantization_config;
     else if (own !== undefined) params.quantization_config = own;
+  }
+  if (Object.keys(sparseDiffs).length > 0) {
+    // config.rs update_sparse_vectors_from_other: `modifier` is replaced when given, `index` merged
+    // field by field (non-null values win), or set when the vector had none.
+    const next: JsonObject = { ...sparse };
+    for (const name of Object.keys(sparseDiffs)) {
+      const diff = sparseDiffs[name] as JsonObject;
+      const updated: JsonObject = { ...(isObject(sparse[name]) ? (sparse[name] as JsonObject) : {}) };
+      if (diff.modifier !== undefined && diff.modifier !== null) updated.modifier = diff.modifier;
+      if (isObject(diff.index)) updated.index = mergeDiff(updated.index, copyPayload(diff.index, `sparse_vectors.${name}.index`));
+      Object.defineProperty(next, name, { value: updated, enumerable: true, writable: true, configurable: true });
+    }
+    Object.defineProperty(config.extra, 'sparse_vectors', { value: next, enumerable: true, writable: true, configurable: true });
   }
   if (isObject(input.params)) {
     // Only Qdrant's CollectionParamsDiff keys: `params.quantization_config` or `params.ivf_config`
@@ -423,6 +448,9 @@ function mergeDiff(current: unknown, diff: JsonObject): JsonObject {
   }
   return merged;
 }
+
+/** Qdrant's `Modifier` values (openapi). */
+const SPARSE_MODIFIERS: readonly string[] = ['none', 'idf'];
 
 /** The keys of Qdrant's CollectionParamsDiff (openapi: UpdateCollection.params), the ones a PATCH `params` may set. */
 const PATCHABLE_PARAMS = ['replication_factor', 'write_consistency_factor', 'read_fan_out_factor', 'read_fan_out_delay_ms', 'on_disk_payload', 'payload'];

@@ -89,8 +89,7 @@ describe('PATCH vectors (openapi UpdateCollection.vectors: VectorsConfigDiff →
 
 describe('PATCH sparse_vectors (openapi UpdateCollection.sparse_vectors: SparseVectorsConfig)', () => {
   // config.rs update_sparse_vectors_from_other: `modifier` is set on the named sparse vector.
-  // veclite ignores the section: config.params.sparse_vectors keeps the old params.
-  deviation('sparse_vectors.t.modifier is applied and echoed in config.params.sparse_vectors', async () => {
+  test('sparse_vectors.t.modifier is applied and echoed in config.params.sparse_vectors', async () => {
     const s = await store();
     await s.createCollection('sp', { sparse_vectors: { t: {} } } as never);
     await s.updateCollection('sp', { sparse_vectors: { t: { modifier: 'idf' } } } as never);
@@ -99,11 +98,33 @@ describe('PATCH sparse_vectors (openapi UpdateCollection.sparse_vectors: SparseV
   });
 
   // get_sparse_vector_params_mut → BadInput "Sparse vector `zz` is not specified in collection config" (400).
-  deviation('an unknown sparse vector name → 400, veclite answers true', async () => {
+  test('an unknown sparse vector name → 400, and a PATCH refused for it changes nothing', async () => {
     const s = await store();
     await s.createCollection('sp', { sparse_vectors: { t: {} } } as never);
-    const error = await failure(s.updateCollection('sp', { sparse_vectors: { zz: { modifier: 'idf' } } } as never));
+    const error = await failure(s.updateCollection('sp', { sparse_vectors: { t: { modifier: 'idf' }, zz: { modifier: 'idf' } }, metadata: { a: 1 } } as never));
     expect(error.status).toBe(400);
+    expect(error.message).toBe('Bad request: Sparse vector `zz` is not specified in collection config');
+    const { config } = await s.getCollection('sp');
+    expect(config.params.sparse_vectors).toEqual({ t: {} });
+    expect((config as { metadata?: unknown }).metadata).toBeUndefined();
+    // A collection without sparse vectors has none to update either; `__proto__` is just a name.
+    await s.createCollection('dense', { vectors: V });
+    expect((await failure(s.updateCollection('dense', { sparse_vectors: { t: {} } } as never))).status).toBe(400);
+    expect((await failure(s.updateCollection('sp', JSON.parse('{"sparse_vectors":{"__proto__":{"modifier":"idf"}}}')))).status).toBe(400);
+    expect(({} as Record<string, unknown>).modifier).toBeUndefined();
+    await s.close();
+  });
+
+  // SparseIndexParams::update_from_other: the diff's non-null fields win, the others stay.
+  test('sparse_vectors.t.index is merged field by field; a modifier that is not none or idf → 400', async () => {
+    const s = await store();
+    await s.createCollection('sp', { sparse_vectors: { t: { index: { full_scan_threshold: 100, on_disk: false } } } } as never);
+    await s.updateCollection('sp', { sparse_vectors: { t: { index: { on_disk: true, full_scan_threshold: null } } } } as never);
+    expect((await s.getCollection('sp')).config.params.sparse_vectors).toEqual({ t: { index: { full_scan_threshold: 100, on_disk: true } } });
+    const error = await failure(s.updateCollection('sp', { sparse_vectors: { t: { modifier: 'bm25' } } } as never));
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('sparse_vectors.t.modifier: unknown variant `bm25`');
+    expect((await s.getCollection('sp')).config.params.sparse_vectors).toEqual({ t: { index: { full_scan_threshold: 100, on_disk: true } } });
     await s.close();
   });
 });
