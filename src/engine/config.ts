@@ -208,7 +208,15 @@ function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
       `${path}.distance: unknown variant \`${shown(distance)}\`, expected one of ${DISTANCES.map((d) => `\`${d}\``).join(', ')}`,
     );
   }
-  return { size, distance: distance as Distance, params: copyPayload(obj, path) };
+  const params = copyPayload(obj, path);
+  // VectorParams.quantization_config has the serde alias `quantization`: the config shows, and
+  // search uses, the one name.
+  if (Object.prototype.hasOwnProperty.call(params, 'quantization')) {
+    if (Object.prototype.hasOwnProperty.call(params, 'quantization_config')) throw formatError(`${path}: duplicate field \`quantization_config\``);
+    params.quantization_config = params.quantization;
+    delete params.quantization;
+  }
+  return { size, distance: distance as Distance, params };
 }
 
 /** The persisted form of a config. */
@@ -235,10 +243,36 @@ export function loadConfig(stored: StoredConfig): CollectionConfig {
 
 /** `config.params.vectors` as Qdrant echoes it: the unnamed params object, or a map of named ones. */
 function vectorsParams(config: CollectionConfig): JsonObject {
-  if (config.unnamed) return { ...config.vectors.get(UNNAMED)!.params };
+  if (config.unnamed) return echoedVectorParams(config.vectors.get(UNNAMED)!.params);
   const out: JsonObject = {};
   for (const [name, space] of config.vectors) {
-    Object.defineProperty(out, name, { value: { ...space.params }, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, { value: echoedVectorParams(space.params), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** The fields of Qdrant's VectorParams (openapi), the ones its config shows. */
+const VECTOR_PARAMS_FIELDS = ['size', 'distance', 'hnsw_config', 'quantization_config', 'on_disk', 'memory', 'datatype', 'multivector_config'];
+/** The fields of Qdrant's HnswConfigDiff (openapi). */
+const HNSW_FIELDS = ['m', 'ef_construct', 'full_scan_threshold', 'max_indexing_threads', 'on_disk', 'memory', 'payload_m', 'inline_storage'];
+
+/** The given non-null values of the named fields only: what serde keeps of a struct without deny_unknown_fields. */
+function knownFields(value: JsonObject, fields: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const field of fields) if (Object.prototype.hasOwnProperty.call(value, field) && value[field] !== null && value[field] !== undefined) out[field] = value[field];
+  return out;
+}
+
+/**
+ * One vector's params as Qdrant echoes them: unknown keys dropped, absent options left out, and
+ * a per-vector `hnsw_config` left out when it sets nothing (skip_serializing_if is_hnsw_diff_empty).
+ */
+function echoedVectorParams(params: JsonObject): JsonObject {
+  const out = knownFields(params, VECTOR_PARAMS_FIELDS);
+  if (isObject(out.hnsw_config)) {
+    const hnsw = knownFields(out.hnsw_config as JsonObject, HNSW_FIELDS);
+    if (Object.keys(hnsw).length > 0) out.hnsw_config = hnsw;
+    else delete out.hnsw_config;
   }
   return out;
 }
@@ -267,7 +301,7 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
         ...(extra.read_fan_out_factor !== undefined ? { read_fan_out_factor: extra.read_fan_out_factor } : {}),
         ...(extra.read_fan_out_delay_ms !== undefined ? { read_fan_out_delay_ms: extra.read_fan_out_delay_ms } : {}),
       },
-      hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false, ...section('hnsw_config') },
+      hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false, ...knownFields(section('hnsw_config'), HNSW_FIELDS) },
       optimizer_config: {
         deleted_threshold: 0.2,
         vacuum_min_vector_number: 1000,

@@ -8,9 +8,6 @@ import { openStore, type VecliteClient } from '../../src/client/client';
 import { createQdrantHandler, type QdrantHandler } from '../../src/rest/handler';
 import { freshName, open } from './store';
 
-// Known gaps (README, "Known gaps"): run as expected failures; CONFORMANCE_STRICT=1 runs them as plain tests.
-const deviation = process.env.CONFORMANCE_STRICT ? test : test.fails;
-
 const V = { size: 2, distance: 'Dot' as const };
 
 async function store() {
@@ -49,9 +46,8 @@ describe('named vectors whose names are `size` or `distance` (openapi VectorsCon
 
 describe('what config echoes (serde: unknown fields dropped, nulls = absent, aliases normalised)', () => {
   // VectorParams and HnswConfigDiff have no deny_unknown_fields, so unknown keys are dropped on
-  // parse and never come back in config.params.vectors / config.hnsw_config. veclite echoes them
-  // verbatim (config.params.vectors.foo = 1, config.hnsw_config.bogus = 2).
-  deviation('unknown keys inside vectors and hnsw_config are not echoed', async () => {
+  // parse and never come back in config.params.vectors / config.hnsw_config.
+  test('unknown keys inside vectors and hnsw_config are not echoed', async () => {
     const s = await store();
     await s.createCollection('c', { vectors: { ...V, foo: 1 }, hnsw_config: { m: 32, bogus: 2 } } as never);
     const { config } = await s.getCollection('c');
@@ -72,20 +68,22 @@ describe('what config echoes (serde: unknown fields dropped, nulls = absent, ali
   });
 
   // VectorParams.quantization_config has `alias = "quantization"`, so the config echoes it as
-  // `quantization_config`. veclite echoes the key `quantization` (and does not use it for int8 search).
-  deviation('vectors.quantization (alias) is echoed as vectors.quantization_config', async () => {
+  // `quantization_config`; serde refuses the field given under both names.
+  test('vectors.quantization (alias) is echoed as vectors.quantization_config; both names at once → 400', async () => {
     const s = await store();
     await s.createCollection('c', { vectors: { ...V, quantization: { scalar: { type: 'int8' } } } } as never);
     expect((await s.getCollection('c')).config.params.vectors).toEqual({ ...V, quantization_config: { scalar: { type: 'int8' } } });
+    const both = { ...V, quantization: { scalar: { type: 'int8' } }, quantization_config: { scalar: { type: 'int8' } } };
+    await expect(s.createCollection('d', { vectors: both } as never)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('duplicate field `quantization_config`') });
     await s.close();
   });
 
   // VectorParams.hnsw_config: skip_serializing_if = is_hnsw_diff_empty — an empty per-vector
-  // hnsw_config is not echoed. veclite echoes `hnsw_config: {}`.
-  deviation('an empty per-vector hnsw_config is left out of config.params.vectors', async () => {
+  // hnsw_config (or one of nulls only) is not echoed; options given as null are absent.
+  test('an empty per-vector hnsw_config is left out of config.params.vectors', async () => {
     const s = await store();
-    await s.createCollection('c', { vectors: { a: { ...V, hnsw_config: {} } } } as never);
-    expect((await s.getCollection('c')).config.params.vectors).toEqual({ a: V });
+    await s.createCollection('c', { vectors: { a: { ...V, hnsw_config: {} }, b: { ...V, hnsw_config: { m: null }, on_disk: null } } } as never);
+    expect((await s.getCollection('c')).config.params.vectors).toEqual({ a: V, b: V });
     await s.close();
   });
 });
