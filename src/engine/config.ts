@@ -324,6 +324,29 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
   return info;
 }
 
+/** The fields of each payload index type's params (openapi KeywordIndexParams, TextIndexParams, …). */
+const INDEX_PARAMS_FIELDS: Record<PayloadIndexSchema['type'], readonly string[]> = {
+  keyword: ['type', 'is_tenant', 'on_disk', 'memory', 'enable_hnsw', 'prefix'],
+  text: ['type', 'tokenizer', 'min_token_len', 'max_token_len', 'lowercase', 'ascii_folding', 'phrase_matching', 'stopwords', 'on_disk', 'memory', 'stemmer', 'enable_hnsw'],
+  integer: ['type', 'lookup', 'range', 'is_principal', 'on_disk', 'memory', 'enable_hnsw'],
+  float: ['type', 'is_principal', 'on_disk', 'memory', 'enable_hnsw'],
+  geo: ['type', 'on_disk', 'memory', 'enable_hnsw'],
+  bool: ['type', 'on_disk', 'memory', 'enable_hnsw'],
+  datetime: ['type', 'is_principal', 'on_disk', 'memory', 'enable_hnsw'],
+  uuid: ['type', 'is_tenant', 'on_disk', 'memory', 'enable_hnsw'],
+};
+
+/**
+ * A payload index's params as `payload_schema` shows them: the type's fields only (serde drops
+ * the others), unset options left out, and a text index's `tokenizer`, which serde fills with
+ * its default "word" and always writes.
+ */
+export function echoedIndexParams(type: PayloadIndexSchema['type'], params: JsonObject): JsonObject {
+  const out = knownFields(params, INDEX_PARAMS_FIELDS[type] ?? ['type']);
+  if (type === 'text') out.tokenizer ??= 'word';
+  return out;
+}
+
 /** Parses `PUT /collections/{name}/index` (API.md §10): a field path and a type name or params object. */
 export function parsePayloadIndex(body: unknown): { field: string; schema: PayloadIndexSchema } {
   const input = expectObject(body, 'body');

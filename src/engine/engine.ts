@@ -17,7 +17,7 @@ import { StaleStateError, type Storage, type StorageEstimateInfo } from '../stor
 import type { Durability } from '../storage/durability';
 import type { Kernels } from '../wasm/kernels';
 import { Collection } from './collection';
-import { checkCollectionNameParam, checkNewCollectionName, describeCollection, parseCreateCollection, parsePayloadIndex, patchConfig, type CollectionConfig } from './config';
+import { checkCollectionNameParam, checkNewCollectionName, describeCollection, echoedIndexParams, parseCreateCollection, parsePayloadIndex, patchConfig, type CollectionConfig } from './config';
 import { QdrantError, asQdrantError, badRequest, collectionExists, collectionNotFound, formatError, pointNotFound, validationError, wrongInput } from './errors';
 import { compareIdKeys, idKeyFromPathText, idKeyOf, idOfKey, type IdKey, type PointId } from './ids';
 import { expectArray, expectObject, invalidType, optionalBoolean, optionalUint, type JsonObject } from './json';
@@ -160,7 +160,7 @@ export class Engine {
     const schema: Record<string, unknown> = {};
     for (const [field, declared] of collection.config.payloadIndexes) {
       const entry: JsonObject = { data_type: declared.type };
-      if (declared.params) entry.params = declared.params;
+      if (declared.params) entry.params = echoedIndexParams(declared.type, declared.params);
       entry.points = collection.indexes.get(field)?.points ?? 0;
       Object.defineProperty(schema, field, { value: entry, enumerable: true, writable: true, configurable: true });
     }

@@ -5,10 +5,6 @@
 import { describe, expect, test } from 'vitest';
 import { failure, freshName, open } from './store';
 
-// Known gap (README, "Known gaps"): index params are echoed as given; run as expected failures
-// (CONFORMANCE_STRICT=1 runs them as plain tests).
-const deviation = process.env.CONFORMANCE_STRICT ? test : test.fails;
-
 const V = { size: 1, distance: 'Dot' as const };
 
 async function store() {
@@ -19,8 +15,8 @@ async function store() {
 
 describe('payload_schema[field].params (openapi PayloadIndexInfo.params: PayloadSchemaParams)', () => {
   // TextIndexParams.tokenizer is `#[serde(default)]` with no skip_serializing_if: the params echo
-  // always carries it ("word" by default). veclite echoes the object as sent: {type: "text"}.
-  deviation('{type: "text"} is echoed with tokenizer "word"', async () => {
+  // always carries it ("word" by default).
+  test('{type: "text"} is echoed with tokenizer "word"', async () => {
     const s = await store();
     await s.createPayloadIndex('c', { field_name: 't', field_schema: { type: 'text' }, wait: true });
     expect((await s.getCollection('c')).payload_schema.t).toMatchObject({ data_type: 'text', params: { type: 'text', tokenizer: 'word' } });
@@ -28,8 +24,8 @@ describe('payload_schema[field].params (openapi PayloadIndexInfo.params: Payload
   });
 
   // The params structs have no deny_unknown_fields: unknown keys are dropped on parse, so they
-  // are not in the echo. veclite echoes {type: "keyword", bogus: 1}.
-  deviation('unknown keys in a params object are not echoed', async () => {
+  // are not in the echo.
+  test('unknown keys in a params object are not echoed', async () => {
     const s = await store();
     await s.createPayloadIndex('c', { field_name: 'k', field_schema: { type: 'keyword', is_tenant: true, bogus: 1 } as never, wait: true });
     expect((await s.getCollection('c')).payload_schema.k).toEqual({ data_type: 'keyword', params: { type: 'keyword', is_tenant: true }, points: 0 });
