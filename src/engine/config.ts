@@ -95,6 +95,66 @@ function checkClusterInt(value: unknown, path: string): void {
 
 const CLUSTER_INTS = ['shard_number', 'replication_factor', 'write_consistency_factor'];
 
+/** What one field of an echoed section must hold (openapi types, minimums and enums). */
+type FieldRule = { kind: 'uint'; min: number } | { kind: 'fraction' } | { kind: 'bool' } | { kind: 'enum'; values: readonly string[] };
+const uint = (min: number): FieldRule => ({ kind: 'uint', min });
+const BOOL: FieldRule = { kind: 'bool' };
+
+/** openapi HnswConfigDiff (create, PATCH, and per vector). */
+const HNSW_RULES: Record<string, FieldRule> = { m: uint(0), ef_construct: uint(4), full_scan_threshold: uint(10), max_indexing_threads: uint(0), on_disk: BOOL, payload_m: uint(0), inline_storage: BOOL };
+/** openapi WalConfigDiff. */
+const WAL_RULES: Record<string, FieldRule> = { wal_capacity_mb: uint(1), wal_segments_ahead: uint(0), wal_retain_closed: uint(0) };
+/** openapi OptimizersConfigDiff (max_optimization_threads, a number or "auto", is left unchecked). */
+const OPTIMIZER_RULES: Record<string, FieldRule> = {
+  deleted_threshold: { kind: 'fraction' },
+  vacuum_min_vector_number: uint(100),
+  default_segment_number: uint(0),
+  max_segment_size: uint(1),
+  memmap_threshold: uint(0),
+  indexing_threshold: uint(0),
+  flush_interval_sec: uint(0),
+  prevent_unoptimized: BOOL,
+};
+/** The VectorParams fields veclite only echoes. */
+const VECTOR_ECHO_RULES: Record<string, FieldRule> = { on_disk: BOOL, datatype: { kind: 'enum', values: ['float32', 'uint8', 'float16', 'turbo4'] } };
+
+/**
+ * Checks an echoed section as Qdrant's types and validators would: a wrong type or unknown
+ * variant is a 400, a number out of range a 422. Null fields are absent; unknown ones are ignored.
+ */
+function checkSection(value: unknown, path: string, rules: Record<string, FieldRule>): void {
+  if (value === undefined || value === null) return;
+  const section = expectObject(value, path);
+  for (const [field, rule] of Object.entries(rules)) {
+    const v = section[field];
+    if (v === undefined || v === null) continue;
+    const at = `${path}.${field}`;
+    if (rule.kind === 'bool') {
+      if (typeof v !== 'boolean') invalidType(at, v, 'a boolean');
+    } else if (rule.kind === 'enum') {
+      if (typeof v !== 'string' || !rule.values.includes(v)) throw formatError(`${at}: unknown variant \`${shown(v)}\`, expected one of ${rule.values.map((x) => `\`${x}\``).join(', ')}`);
+    } else if (rule.kind === 'fraction') {
+      if (typeof v !== 'number') invalidType(at, v, 'f64');
+      if (!(v >= 0 && v <= 1)) throw validationError(at, `value ${v} invalid, must be from 0 to 1`);
+    } else {
+      if (typeof v === 'bigint' && v >= 0n && v < 1n << 64n) continue; // a usize beyond 2^53
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 64) invalidType(at, v, 'usize');
+      if (v < rule.min) throw validationError(at, `value ${v} invalid, must be ${rule.min} or larger`);
+    }
+  }
+}
+
+/** Checks the sparse vector params of a create body (openapi SparseVectorParams). */
+function checkSparseVectors(value: unknown): void {
+  if (value === undefined || value === null) return;
+  const sparse = expectObject(value, 'sparse_vectors');
+  for (const name of Object.keys(sparse)) {
+    const params = expectObject(sparse[name], `sparse_vectors.${name}`);
+    checkSection(params, `sparse_vectors.${name}`, { modifier: { kind: 'enum', values: SPARSE_MODIFIERS } });
+    if (params.index !== undefined && params.index !== null) expectObject(params.index, `sparse_vectors.${name}.index`);
+  }
+}
+
 /** Reads and checks `ivf_config` (veclite's index section, see README): integers ≥ 1, nulls for defaults. */
 function checkIvfConfig(value: unknown): void {
   if (value === undefined || value === null) return;
@@ -157,6 +217,11 @@ export function parseCreateCollection(body: unknown): CollectionConfig {
   }
   for (const key of CLUSTER_INTS) checkClusterInt(input[key], key);
   checkIvfConfig(input.ivf_config);
+  checkSection(input.hnsw_config, 'hnsw_config', HNSW_RULES);
+  checkSection(input.wal_config, 'wal_config', WAL_RULES);
+  checkSection(input.optimizers_config, 'optimizers_config', OPTIMIZER_RULES);
+  checkSection(input, 'body', { on_disk_payload: BOOL });
+  checkSparseVectors(input.sparse_vectors);
   checkQuantizationConfig(input.quantization_config, 'quantization_config');
   for (const [name, space] of vectors) checkQuantizationConfig(space.params.quantization_config, name === UNNAMED ? 'vectors.quantization_config' : `vectors.${name}.quantization_config`);
   const extra: JsonObject = {};
@@ -196,6 +261,13 @@ function singleVectorParams(obj: JsonObject): VectorSpaceConfig | undefined {
 function parseVectorParams(value: unknown, path: string): VectorSpaceConfig {
   const obj = expectObject(value, path);
   if (obj.size === undefined) throw formatError(`${path}: missing field \`size\``);
+  checkSection(obj, path, VECTOR_ECHO_RULES);
+  checkSection(obj.hnsw_config, `${path}.hnsw_config`, HNSW_RULES);
+  if (obj.multivector_config !== undefined && obj.multivector_config !== null) {
+    const multivector = expectObject(obj.multivector_config, `${path}.multivector_config`);
+    if (multivector.comparator === undefined) throw formatError(`${path}.multivector_config: missing field \`comparator\``);
+    checkSection(multivector, `${path}.multivector_config`, { comparator: { kind: 'enum', values: ['max_sim'] } });
+  }
   if (obj.distance === undefined) throw formatError(`${path}: missing field \`distance\``);
   const size = numberValue(obj.size); // a BigInt within u64 is a size, just far too large
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size >= 2 ** 64) invalidType(`${path}.size`, obj.size, 'u64');
@@ -413,13 +485,16 @@ export function patchConfig(config: CollectionConfig, body: unknown): void {
   // would fail every query of the collection after the next open).
   checkQuantizationDiff(input.quantization_config, 'quantization_config');
   if (isObject(input.params)) for (const key of CLUSTER_INTS) checkClusterInt(input.params[key], `params.${key}`);
+  checkSection(input.hnsw_config, 'hnsw_config', HNSW_RULES);
+  checkSection(input.optimizers_config, 'optimizers_config', OPTIMIZER_RULES);
+  if (isObject(input.params)) checkSection(input.params, 'params', { on_disk_payload: BOOL });
   const vectorDiffs = input.vectors === undefined || input.vectors === null ? {} : expectObject(input.vectors, 'vectors');
   for (const name of Object.keys(vectorDiffs)) {
     if (!config.vectors.has(name)) throw unknownVectorName(name);
     const diff = expectObject(vectorDiffs[name], `vectors.${name}`);
     checkQuantizationDiff(diff.quantization_config, `vectors.${name}.quantization_config`);
     if (diff.on_disk !== undefined && diff.on_disk !== null && typeof diff.on_disk !== 'boolean') invalidType(`vectors.${name}.on_disk`, diff.on_disk, 'a boolean');
-    if (diff.hnsw_config !== undefined && diff.hnsw_config !== null) expectObject(diff.hnsw_config, `vectors.${name}.hnsw_config`);
+    checkSection(diff.hnsw_config, `vectors.${name}.hnsw_config`, HNSW_RULES);
   }
   const sparseDiffs = input.sparse_vectors === undefined || input.sparse_vectors === null ? {} : expectObject(input.sparse_vectors, 'sparse_vectors');
   const sparse = (isObject(config.extra.sparse_vectors) ? config.extra.sparse_vectors : {}) as JsonObject;

@@ -16,9 +16,6 @@ const test = base.extend<{ store: VecliteClient }>({
   },
 });
 
-/** Contract tests veclite does not meet yet: expected to fail (`CONFORMANCE_STRICT=1` runs them plainly). */
-const deviation = process.env.CONFORMANCE_STRICT ? test : test.fails;
-
 describe('§4.1 create and §4.2 info', () => {
   test('§4.1 create → true; §4.2 CollectionInfo has every required field and echoes `vectors` as created', async ({ store }) => {
     const vectors = { size: 4, distance: 'Cosine' as const, datatype: 'float16', on_disk: true };
@@ -74,8 +71,8 @@ describe('§4.1 create and §4.2 info', () => {
     expect(negative.message).toMatch(/^Format error in JSON body: /);
   });
 
-  // Deviation: the sections veclite only echoes are stored unchecked, so a body Qdrant refuses
-  // is accepted and then echoed, and GET /collections/{name} breaks the CollectionInfo schema.
+  // The sections veclite only echoes are checked as Qdrant's types and validators check them, so a
+  // body Qdrant refuses is refused here too and GET /collections/{name} keeps the CollectionInfo schema.
   const V = { size: 2, distance: 'Dot' as const };
   const echoed: [string, 'createCollection' | 'updateCollection' | 'createPayloadIndex', Record<string, unknown>][] = [
     ['vectors.datatype "float64"', 'createCollection', { vectors: { ...V, datatype: 'float64' } }],
@@ -87,7 +84,7 @@ describe('§4.1 create and §4.2 info', () => {
     ['sparse_vectors.s.modifier "bogus"', 'createCollection', { vectors: V, sparse_vectors: { s: { modifier: 'bogus' } } }],
     ['PATCH hnsw_config.m -1', 'updateCollection', { hnsw_config: { m: -1 } }],
   ];
-  deviation.for(echoed)('§4.1 / §4.2 a body the schema rejects (%s) is refused with 400/422, so CollectionInfo stays valid', async ([, method, body], { store }) => {
+  test.for(echoed)('§4.1 / §4.2 a body the schema rejects (%s) is refused with 400/422, so CollectionInfo stays valid', async ([, method, body], { store }) => {
     await store.createCollection('ok', { vectors: V });
     const error = await refused(store, method, [method === 'createCollection' ? 'new' : 'ok', body], 'schema-invalid');
     expect([400, 422]).toContain(error.status);
@@ -189,5 +186,33 @@ describe('§4.6 PATCH /collections/{name}', () => {
     expect(config.optimizer_config).toMatchObject({ indexing_threshold: 20000 });
     expect(config.hnsw_config).toMatchObject({ ef_construct: 64 });
     expect(await failure(store.updateCollection('missing', { metadata: { a: 1 } }))).toMatchObject({ status: 404, message: "Not found: Collection `missing` doesn't exist!" });
+  });
+});
+
+describe('§4.1 echoed sections: the check a wrong value meets', () => {
+  const V = { size: 2, distance: 'Dot' as const };
+  test.for([
+    ['wal_config.wal_capacity_mb 0 → 422 (openapi minimum 1)', { vectors: V, wal_config: { wal_capacity_mb: 0 } }, 422, 'wal_config.wal_capacity_mb: value 0 invalid'],
+    ['optimizers_config.deleted_threshold 5 → 422 (maximum 1)', { vectors: V, optimizers_config: { deleted_threshold: 5 } }, 422, 'optimizers_config.deleted_threshold: value 5 invalid'],
+    ['hnsw_config.ef_construct 3 → 422 (minimum 4)', { vectors: V, hnsw_config: { ef_construct: 3 } }, 422, 'hnsw_config.ef_construct: value 3 invalid'],
+    ['hnsw_config.m -1 → 400 (not a usize)', { vectors: V, hnsw_config: { m: -1 } }, 400, 'hnsw_config.m: invalid type'],
+    ['vectors.datatype "float64" → 400 (unknown variant)', { vectors: { ...V, datatype: 'float64' } }, 400, 'vectors.datatype: unknown variant `float64`'],
+    ['on_disk_payload "yes" → 400 (not a boolean)', { vectors: V, on_disk_payload: 'yes' }, 400, 'body.on_disk_payload: invalid type'],
+  ] as const)('%s, and nothing is created', async ([, body, status, message], { store }) => {
+    const error = await refused(store, 'createCollection', ['c', body], 'schema-invalid');
+    expect(error).toMatchObject({ status, message: expect.stringContaining(message) });
+    expect((await store.getCollections()).collections).toEqual([]);
+  });
+
+  test('valid values, nulls and unknown fields in the same sections are accepted', async ({ store }) => {
+    expect(
+      await store.createCollection('c', {
+        vectors: { ...V, datatype: 'float16', on_disk: null, multivector_config: { comparator: 'max_sim' } },
+        hnsw_config: { m: 0, ef_construct: 4, full_scan_threshold: null, bogus: 'x' },
+        wal_config: { wal_capacity_mb: 1 },
+        optimizers_config: { deleted_threshold: 0, vacuum_min_vector_number: 100, max_optimization_threads: 'auto' },
+        sparse_vectors: { s: { modifier: 'idf' } },
+      } as never),
+    ).toBe(true);
   });
 });
