@@ -335,6 +335,17 @@ function knownFields(value: JsonObject, fields: readonly string[]): JsonObject {
   return out;
 }
 
+/** Sparse vector params as Qdrant shows them (openapi SparseVectorParams, SparseIndexParams): known fields, set options. */
+function echoedSparseVectors(sparse: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const name of Object.keys(sparse)) {
+    const params = knownFields(isObject(sparse[name]) ? (sparse[name] as JsonObject) : {}, ['index', 'modifier']);
+    if (isObject(params.index)) params.index = knownFields(params.index as JsonObject, ['full_scan_threshold', 'on_disk', 'memory', 'datatype']);
+    Object.defineProperty(out, name, { value: params, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /**
  * One vector's params as Qdrant echoes them: unknown keys dropped, absent options left out, and
  * a per-vector `hnsw_config` left out when it sets nothing (skip_serializing_if is_hnsw_diff_empty).
@@ -367,7 +378,7 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
         replication_factor: extra.replication_factor ?? 1,
         write_consistency_factor: extra.write_consistency_factor ?? 1,
         on_disk_payload: extra.on_disk_payload ?? true,
-        ...(extra.sparse_vectors !== undefined ? { sparse_vectors: extra.sparse_vectors } : {}),
+        ...(isObject(extra.sparse_vectors) ? { sparse_vectors: echoedSparseVectors(extra.sparse_vectors) } : {}),
         // Echoed when set (Qdrant's CollectionParams lists them as optional).
         ...(extra.sharding_method !== undefined ? { sharding_method: extra.sharding_method } : {}),
         ...(extra.read_fan_out_factor !== undefined ? { read_fan_out_factor: extra.read_fan_out_factor } : {}),
@@ -383,9 +394,9 @@ export function describeCollection(config: CollectionConfig, pointsCount: number
         indexing_threshold: 10000,
         flush_interval_sec: 5,
         max_optimization_threads: null,
-        ...section('optimizers_config'),
+        ...knownFields(section('optimizers_config'), [...Object.keys(OPTIMIZER_RULES), 'max_optimization_threads']),
       },
-      wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0, ...section('wal_config') },
+      wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0, ...knownFields(section('wal_config'), Object.keys(WAL_RULES)) },
       quantization_config: extra.quantization_config ?? null,
       ivf_config: { ...ivfConfigOf(config) },
     },

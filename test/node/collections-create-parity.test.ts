@@ -57,6 +57,23 @@ describe('what config echoes (serde: unknown fields dropped, nulls = absent, ali
     await s.close();
   });
 
+  // WalConfigDiff, OptimizersConfigDiff, SparseVectorParams and SparseIndexParams drop unknown keys too.
+  test('unknown keys inside wal_config, optimizers_config and sparse vector params are not echoed', async () => {
+    const s = await store();
+    await s.createCollection('c', {
+      vectors: V,
+      wal_config: { wal_capacity_mb: 64, bogus: 1 },
+      optimizers_config: { indexing_threshold: 5, bogus: 2 },
+      sparse_vectors: { s: { modifier: 'idf', bogus: 3, index: { on_disk: true, bogus: 4 } } },
+    } as never);
+    const { config } = await s.getCollection('c');
+    expect(config.wal_config).toEqual({ wal_capacity_mb: 64, wal_segments_ahead: 0 });
+    expect(config.optimizer_config).not.toHaveProperty('bogus');
+    expect(config.optimizer_config.indexing_threshold).toBe(5);
+    expect(config.params.sparse_vectors).toEqual({ s: { modifier: 'idf', index: { on_disk: true } } });
+    await s.close();
+  });
+
   // API.md §1.2: "A null body field is the same as leaving it out for Option fields". hnsw_config.m
   // null → the server default 16 (API.md §4.2). veclite echoes m: null (breaking openapi HnswConfig,
   // where m is a required integer).
