@@ -1,7 +1,8 @@
 /**
  * Collection configuration: parsing `PUT /collections/{name}` bodies and describing a
- * collection the way `GET /collections/{name}` does (API.md §4). Only `vectors` and
- * `metadata` change behaviour; the other sections are stored and echoed back.
+ * collection the way `GET /collections/{name}` does (API.md §4). `vectors`, `metadata`,
+ * `quantization_config` and `ivf_config` change behaviour; the other sections are checked with
+ * Qdrant's types and limits, stored, and echoed back the way Qdrant's config shows them.
  */
 import { badRequest, formatError, pathValidationError, QdrantError, unknownVectorName, validationError } from './errors';
 import { DEFAULT_IVF_CONFIG, type IvfConfig, type ScalarQuantizationConfig } from '../index/vector-index';
