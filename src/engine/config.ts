@@ -326,8 +326,8 @@ function vectorsParams(config: CollectionConfig): JsonObject {
 
 /** The fields of Qdrant's VectorParams (openapi), the ones its config shows. */
 const VECTOR_PARAMS_FIELDS = ['size', 'distance', 'hnsw_config', 'quantization_config', 'on_disk', 'memory', 'datatype', 'multivector_config'];
-/** The fields of Qdrant's HnswConfigDiff (openapi). */
-const HNSW_FIELDS = ['m', 'ef_construct', 'full_scan_threshold', 'max_indexing_threads', 'on_disk', 'memory', 'payload_m', 'inline_storage'];
+/** The fields of Qdrant's HnswConfigDiff (openapi): the ones its rules check, plus `memory`. */
+const HNSW_FIELDS = [...Object.keys(HNSW_RULES), 'memory'];
 
 /** The given non-null values of the named fields only: what serde keeps of a struct without deny_unknown_fields. */
 function knownFields(value: JsonObject, fields: readonly string[]): JsonObject {
